@@ -1,0 +1,1 @@
+"""Certificates: immutable bilingual PDFs and their verification codes."""

@@ -1,0 +1,1 @@
+"""Scoring: telemetry in, explainable score report out; pure functions over numpy arrays."""

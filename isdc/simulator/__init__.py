@@ -1,0 +1,1 @@
+"""Driving simulator: simulation core (no pygame), front end, drivers and station client."""
