@@ -22,6 +22,7 @@ from pathlib import Path
 from isdc.certificates.pdfobjects import PdfObjects, pdf_text
 
 MAX_HOLDER_CHARS = 80
+MAX_HOLDER_BYTES = 160
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,11 @@ def _holder_part(holder_name: str) -> str:
         else:
             out.append("_")
     part = re.sub(r"_+", "_", "".join(out)).strip("_-")
-    if len(part) > MAX_HOLDER_CHARS:
+    # File systems allow 255 bytes per name; leave room for the serial and a counter.
+    if len(part) > MAX_HOLDER_CHARS or len(part.encode("utf-8")) > MAX_HOLDER_BYTES:
         part = part[:MAX_HOLDER_CHARS]
+        while len(part.encode("utf-8")) > MAX_HOLDER_BYTES:
+            part = part[:-1]
         while part and unicodedata.category(part[-1])[0] == "M":
             part = part[:-1]  # never cut between a letter and its accent
         part = part.rstrip("_-")

@@ -75,7 +75,10 @@ class CertificateData:
 
 
 def _text(label: str, value: str, limit: int, required: bool = True) -> str:
-    cleaned = fonts.require_printable(label, value)
+    try:
+        cleaned = fonts.require_printable(label, value)
+    except fonts.UnprintableText as exc:
+        raise CertificateDataError(str(exc)) from exc
     if required and not cleaned:
         raise CertificateDataError(f"the {label} is empty")
     if len(cleaned) > limit:
@@ -181,9 +184,9 @@ def draw_runs(content: Content, cx: float, y: float, runs: Sequence[Run]) -> flo
 def fit_lines(
     text: str, font: str, size: float, max_width: float, min_size: float, max_lines: int = 2
 ) -> tuple[list[str], float]:
-    """Lines and size for a heading: one line if it fits at >= 85 % of ``size``, else two
+    """Lines and size for a heading: one line if it fits at >= 75 % of ``size``, else two
     balanced lines, shrunk as needed but not below ``min_size`` (then squeezed to fit)."""
-    one_line_size = fonts.fit_size(text, font, size, max_width, size * 0.85)
+    one_line_size = fonts.fit_size(text, font, size, max_width, size * 0.75)
     if fonts.text_width(text, font, one_line_size) <= max_width or max_lines == 1:
         return [text], fonts.fit_size(text, font, size, max_width, min_size * 0.5)
     lines = fonts.balanced_two_lines(text)
@@ -213,8 +216,8 @@ def _both(id_text: str, en_text: str) -> str:
     return id_text if id_text == en_text else f"{id_text} / {en_text}"
 
 
-def _middle_blocks(d: CertificateData, scale: float, width: float) -> list[Block]:
-    s = scale
+def _middle_blocks(d: CertificateData, s: float, g: float, width: float) -> list[Block]:
+    """The centred lines between header and footer, text scaled by ``s`` and gaps by ``g``."""
     blocks = [
         Block(
             (
@@ -229,7 +232,7 @@ def _middle_blocks(d: CertificateData, scale: float, width: float) -> list[Block
         blocks.append(
             Block(
                 (Run(line, fonts.BOLD, name_size, NAVY),),
-                6 * s if i == 0 else 0,
+                6 * g if i == 0 else 0,
                 rule_after=i == len(name_lines) - 1,
             )
         )
@@ -242,7 +245,7 @@ def _middle_blocks(d: CertificateData, scale: float, width: float) -> list[Block
                     Run("   ·   Date of birth ", fonts.ITALIC, 8.5 * s, GREY),
                     Run(format_date(d.birth_date, "en"), fonts.ITALIC, 8.5 * s),
                 ),
-                9 * s,
+                9 * g,
             )
         )
     blocks.append(
@@ -251,15 +254,15 @@ def _middle_blocks(d: CertificateData, scale: float, width: float) -> list[Block
                 Run("telah menyelesaikan dengan baik pelatihan", fonts.REGULAR, 11 * s),
                 Run("  /  has successfully completed the training", fonts.ITALIC, 9.5 * s, GREY),
             ),
-            11 * s,
+            11 * g,
         )
     )
     title_lines, title_size = fit_lines(d.course_title_id, fonts.BOLD, 18 * s, width, 13 * s)
     for i, line in enumerate(title_lines):
-        blocks.append(Block((Run(line, fonts.BOLD, title_size, NAVY),), 7 * s if i == 0 else 0))
+        blocks.append(Block((Run(line, fonts.BOLD, title_size, NAVY),), 7 * g if i == 0 else 0))
     en_lines, en_size = fit_lines(d.course_title_en, fonts.ITALIC, 11.5 * s, width, 9 * s)
     for i, line in enumerate(en_lines):
-        blocks.append(Block((Run(line, fonts.ITALIC, en_size, GREY),), 1 * s if i == 0 else 0))
+        blocks.append(Block((Run(line, fonts.ITALIC, en_size, GREY),), 1 * g if i == 0 else 0))
 
     dates_id = format_date_range(d.session_start, d.session_end, "id")
     dates_en = format_date_range(d.session_start, d.session_end, "en")
@@ -267,25 +270,28 @@ def _middle_blocks(d: CertificateData, scale: float, width: float) -> list[Block
         f"dilaksanakan {dates_id}  ·  {format_hours(d.hours, 'id')}  ·  kode kursus {d.course_code}"
     )
     held_en = f"held {dates_en}  ·  {format_hours(d.hours, 'en')}  ·  course code {d.course_code}"
-    held_id_size = fonts.fit_size(held_id, fonts.REGULAR, 9.5 * s, width, 7)
-    held_en_size = fonts.fit_size(held_en, fonts.ITALIC, 8.5 * s, width, 6.5)
-    blocks.append(Block((Run(held_id, fonts.REGULAR, held_id_size),), 8 * s))
-    blocks.append(Block((Run(held_en, fonts.ITALIC, held_en_size, GREY),), 0.5 * s))
-    for i, line in enumerate(d.results):
-        size = fonts.fit_size(line, fonts.REGULAR, 8.5 * s, width, 6.5)
-        blocks.append(Block((Run(line, fonts.REGULAR, size, INK),), 8 * s if i == 0 else 0.5 * s))
+    held_id_size = fonts.fit_size(held_id, fonts.REGULAR, 9.5 * s, width, 1)
+    held_en_size = fonts.fit_size(held_en, fonts.ITALIC, 8.5 * s, width, 1)
+    blocks.append(Block((Run(held_id, fonts.REGULAR, held_id_size),), 8 * g))
+    blocks.append(Block((Run(held_en, fonts.ITALIC, held_en_size, GREY),), 0.5 * g))
+    for i, result in enumerate(d.results):
+        lines, size = fit_lines(result, fonts.REGULAR, 8.5 * s, width, 7 * s)
+        for j, line in enumerate(lines):
+            gap = (8 * g if i == 0 else 0.5 * g) if j == 0 else 0
+            blocks.append(Block((Run(line, fonts.REGULAR, size, INK),), gap))
     return blocks
 
 
 def _layout_middle(d: CertificateData, top: float, bottom: float, width: float) -> list[Block]:
-    """The middle blocks at the largest scale (<= 1) at which they fit between top and bottom."""
-    scale = 1.0
-    while True:
-        blocks = _middle_blocks(d, scale, width)
-        total = sum(b.space_before + b.height for b in blocks)
-        if total <= top - bottom or scale <= 0.62:
+    """The middle lines, fitted between top and bottom: gaps close up first, then text shrinks
+    (only as far as needed: a long name or title must not push anything off the page)."""
+    room = top - bottom
+    trials = [(1.0, g / 10) for g in range(10, 3, -1)] + [(s / 100, 0.4) for s in range(97, 29, -3)]
+    for s, g in trials:
+        blocks = _middle_blocks(d, s, g, width)
+        if sum(b.space_before + b.height for b in blocks) <= room:
             return blocks
-        scale -= 0.03
+    return blocks
 
 
 # --------------------------------------------------------------------------- the page
@@ -549,18 +555,21 @@ def _write(page: _Page, d: CertificateData) -> bytes:
 def render_certificate(data: CertificateData) -> bytes:
     """The certificate as PDF bytes.
 
-    Raises CertificateDataError (or its kin UnprintableText / ImageProblem, all ValueError)
-    with a message naming the field when the data cannot make a correct certificate.
+    Raises CertificateDataError with a message naming the field and the problem when the data
+    cannot make a correct certificate (a name the font cannot print, an unreadable logo, ...).
     """
     fonts.register_fonts()
     d = checked(data)
     page = _Page()
     page.content.extend(ornament.frame(round(PAGE_WIDTH, 2), round(PAGE_HEIGHT, 2)))
     page.content.extend(ornament.rosette(round(PAGE_WIDTH / 2, 2), 262.0, 150.0))
-    middle_top = _draw_header(page, d)
-    _draw_middle(page.content, d, middle_top, 164)
-    _draw_verification(page.content, d)
-    _draw_validity(page.content, d)
-    _draw_signature(page, d)
+    try:
+        middle_top = _draw_header(page, d)
+        _draw_middle(page.content, d, middle_top, 164)
+        _draw_verification(page.content, d)
+        _draw_validity(page.content, d)
+        _draw_signature(page, d)
+    except images.ImageProblem as exc:
+        raise CertificateDataError(str(exc)) from exc
     _draw_footer(page.content)
     return _write(page, d)
