@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from isdc.certificates.content import Content
@@ -43,7 +44,7 @@ class PreparedImage:
     colour_space: str  # DeviceRGB or DeviceGray
     filter_name: str  # FlateDecode or DCTDecode
     data: bytes
-    alpha: bytes | None  # deflated 8-bit soft mask, None when fully opaque
+    alpha: bytes | None  # deflated (PNG-predicted) 8-bit soft mask, None when fully opaque
 
     @property
     def aspect(self) -> float:
@@ -119,20 +120,35 @@ def _prepare_bytes(label: str, raw: bytes, digest: str, max_w: int, max_h: int) 
     grey = image.mode in ("1", "L", "LA", "I", "I;16", "F")
     image = image.convert("RGBA" if has_alpha else ("L" if grey else "RGB"))
     if image.width > max_w or image.height > max_h:
+        # Scale with premultiplied alpha, or edges take the colour of the invisible pixels.
+        if has_alpha:
+            image = image.convert("RGBa")
         image.thumbnail((max_w, max_h), Image.Resampling.LANCZOS)
+        if has_alpha:
+            image = image.convert("RGBA")
 
     alpha: bytes | None = None
     if has_alpha:
         mask = image.getchannel("A")
-        lo, hi = mask.getextrema()
-        if lo < 255:
-            alpha = zlib.compress(mask.tobytes(), 9)
-        image = image.convert("RGB")
+        if mask.getextrema()[0] < 255:
+            alpha = deflate_predicted(np.asarray(mask, dtype=np.uint8), 1)
+        # Pixels one barely or not at all sees (alpha under a half) take the average colour of
+        # those one does: the colour plane of a signature then holds almost nothing but its
+        # ink and deflates to little, and the faint rim of a logo keeps a fitting colour.
+        rgba = np.asarray(image, dtype=np.uint8)
+        weight = rgba[:, :, 3:4].astype(np.float64)
+        if weight.sum() > 0:
+            ink = (rgba[:, :, :3] * weight).sum(axis=(0, 1)) / weight.sum()
+            rgb = np.where(weight >= 128, rgba[:, :, :3], np.round(ink).astype(np.uint8))
+            image = Image.fromarray(rgb.astype(np.uint8), "RGB")
+        else:
+            image = image.convert("RGB")
 
-    flate = zlib.compress(image.tobytes(), 9)
+    pixels = np.asarray(image, dtype=np.uint8)
+    flate = deflate_predicted(pixels, 1 if image.mode == "L" else 3)
     data, filter_name = flate, "FlateDecode"
-    # Photographs and scanned signatures deflate badly; JPEG at high quality is then much
-    # smaller and looks the same in print. Line-art logos stay lossless.
+    # Photographs and soft gradients deflate badly even with prediction; JPEG at high quality
+    # is then much smaller and looks the same in print. Line art stays lossless.
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90, optimize=True)
     if buffer.tell() < 0.6 * len(flate):
@@ -148,11 +164,50 @@ def _prepare_bytes(label: str, raw: bytes, digest: str, max_w: int, max_h: int) 
     )
 
 
+def deflate_predicted(pixels: np.ndarray, colours: int) -> bytes:
+    """Deflate 8-bit pixel rows after PNG prediction (PDF /Predictor 15), choosing for each row
+    the filter (None, Sub, Up, Average or Paeth) with the smallest residuals, as PNG encoders do.
+    Prediction makes logos and signatures two to four times smaller than plain deflate."""
+    height = pixels.shape[0]
+    rows = pixels.reshape(height, -1).astype(np.int16)
+    left = np.zeros_like(rows)
+    left[:, colours:] = rows[:, :-colours]
+    up = np.zeros_like(rows)
+    up[1:] = rows[:-1]
+    upper_left = np.zeros_like(rows)
+    upper_left[1:, colours:] = rows[:-1, :-colours]
+    estimate = left + up - upper_left
+    pa, pb, pc = np.abs(estimate - left), np.abs(estimate - up), np.abs(estimate - upper_left)
+    paeth = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, upper_left))
+    candidates = np.stack(
+        [rows, rows - left, rows - up, rows - (left + up) // 2, rows - paeth]
+    ).astype(np.uint8)  # wraps modulo 256, as the PNG filters are defined
+    # Smallest sum of residuals read as signed bytes: the usual heuristic for deflate.
+    cost = np.abs(candidates.astype(np.int8).astype(np.int16)).sum(axis=2)
+    choice = cost.argmin(axis=0)
+    chosen = candidates[choice, np.arange(height)]
+    framed = np.concatenate([choice.astype(np.uint8)[:, None], chosen], axis=1)
+    return zlib.compress(framed.tobytes(), 9)
+
+
+def _predictor_parms(columns: int, colours: int) -> str:
+    return (
+        f"/DecodeParms << /Predictor 15 /Colors {colours} /BitsPerComponent 8 /Columns {columns} >>"
+    )
+
+
 def xobject_bodies(prepared: PreparedImage) -> tuple[bytes, bytes | None]:
     """The image XObject body (with ``{SMASK}`` for the mask's number) and the mask's body."""
+    colours = 1 if prepared.colour_space == "DeviceGray" else 3
+    parms = (
+        ""
+        if prepared.filter_name == "DCTDecode"
+        else " " + _predictor_parms(prepared.width, colours)
+    )
     colour = stream_body(
         f"/Type /XObject /Subtype /Image /Width {prepared.width} /Height {prepared.height} "
         f"/ColorSpace /{prepared.colour_space} /BitsPerComponent 8 /Filter /{prepared.filter_name}"
+        + parms
         + (" /SMask {SMASK} 0 R" if prepared.alpha is not None else ""),
         prepared.data,
     )
@@ -160,7 +215,8 @@ def xobject_bodies(prepared: PreparedImage) -> tuple[bytes, bytes | None]:
         return colour, None
     mask = stream_body(
         f"/Type /XObject /Subtype /Image /Width {prepared.width} /Height {prepared.height} "
-        "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        "/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+        + _predictor_parms(prepared.width, 1),
         prepared.alpha,
     )
     return colour, mask
