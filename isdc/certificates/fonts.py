@@ -31,7 +31,7 @@ _FILES = {
     BOLD: "NotoSerif-Bold.ttf",
     ITALIC: "NotoSerif-Italic.ttf",
 }
-_lock = threading.Lock()
+_lock = threading.RLock()
 _registered = False
 
 
@@ -197,7 +197,8 @@ def _subset_font(font: str, extra: frozenset[str]) -> EmbeddedFont:
     last = max(by_code)
     subset = [by_code.get(code, 0) for code in range(last + 1)]
     face = pdfmetrics.getFont(font).face
-    program = face.makeSubset(subset)
+    with _lock:  # the subsetter reads the font file through one shared position
+        program = face.makeSubset(subset)
     # A subset's name carries a six-letter tag; derive it from the content so it is stable.
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(subset).encode()).digest()[:6])
     base_font = f"{tag}+{face.name.decode('latin-1')}"

@@ -120,6 +120,8 @@ def checked(data: CertificateData) -> CertificateData:
         raise CertificateDataError(f"the birth date {data.birth_date} is not before the session")
     if not 0 < data.hours <= 10_000:
         raise CertificateDataError(f"the course hours must be more than 0, not {data.hours}")
+    if isinstance(data.results, str):
+        raise CertificateDataError("the results must be a list of lines, not one string")
     if len(data.results) > MAX_RESULT_LINES:
         raise CertificateDataError(
             f"{len(data.results)} result lines given; at most {MAX_RESULT_LINES} fit"

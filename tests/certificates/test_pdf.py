@@ -192,6 +192,7 @@ def test_a_certificate_without_expiry_says_so():
         ({"birth_date": date(2027, 1, 1)}, "birth date"),
         ({"hours": 0}, "hours"),
         ({"results": tuple(f"line {i}" for i in range(6))}, "at most 5"),
+        ({"results": "Kehadiran 100 %"}, "list of lines"),
         ({"replaces_serial": "ISDC/2026/DD-01/00042"}, "cannot replace itself"),
         ({"logo_image": b"not an image"}, "logo image is not a readable"),
         (
@@ -277,3 +278,15 @@ def test_long_name_and_title_are_printed_whole(tmp_path):
     assert LONG_NAME in text
     for word in LONG_TITLE_ID.split() + LONG_TITLE_EN.split():
         assert word in text
+
+
+def test_rendering_in_threads_gives_the_same_files_as_one_by_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from isdc.certificates import fonts
+
+    cohort = [make_data(holder_name=f"{name} {i}") for i, name in enumerate(UNICODE_NAMES * 3)]
+    fonts._subset_font.cache_clear()  # make the threads build the font subsets themselves
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(render_certificate, cohort))
+    assert together == [render_certificate(data) for data in cohort]
