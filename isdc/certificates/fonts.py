@@ -200,7 +200,8 @@ def _subset_font(font: str, extra: frozenset[str]) -> EmbeddedFont:
     with _lock:  # the subsetter reads the font file through one shared position
         program = face.makeSubset(subset)
     # A subset's name carries a six-letter tag; derive it from the content so it is stable.
-    tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(subset).encode()).digest()[:6])
+    digest = hashlib.sha256(f"{font}{subset}".encode()).digest()
+    tag = "".join(chr(65 + b % 26) for b in digest[:6])
     base_font = f"{tag}+{face.name.decode('latin-1')}"
 
     font_file = flate_stream_body(f"/Length1 {len(program)}", program, 9)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 
@@ -211,3 +213,29 @@ def test_stored_certificate_date_is_optional():
     certificate = StoredCertificate("ISDC/2026/DD-01/00001", "Budi", _cohort(1)[0].pdf)
     info = zipfile.ZipFile(io.BytesIO(batch_zip([certificate]))).infolist()[0]
     assert info.date_time[:3] == (1980, 1, 1)
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript (gs) is not installed")
+def test_ghostscript_reads_certificate_and_batch_without_complaint(
+    tmp_path, logo_png, signature_png
+):
+    cohort = _cohort(3, logo_png, signature_png)
+    for name, data in (("one.pdf", cohort[0].pdf), ("batch.pdf", batch_pdf(cohort))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = subprocess.run(
+            [
+                "gs",
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-dPDFSTOPONERROR",
+                "-sDEVICE=nullpage",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        # Ghostscript flags anything it had to repair or guess with lines starting "****".
+        assert "****" not in result.stdout + result.stderr, (name, result.stdout)
