@@ -112,6 +112,10 @@ def checked(data: CertificateData) -> CertificateData:
         raise CertificateDataError(
             f"the session ends ({data.session_end}) before it starts ({data.session_start})"
         )
+    if data.issued < data.session_end:
+        raise CertificateDataError(
+            f"the certificate would be issued ({data.issued}) before the session ends ({data.session_end})"
+        )
     if data.valid_until is not None and data.valid_until <= data.issued:
         raise CertificateDataError(
             f"the certificate would be valid until {data.valid_until}, not after its issue date {data.issued}"

@@ -188,6 +188,7 @@ def test_a_certificate_without_expiry_says_so():
         ({"verification_url": "ftp://x/verify/x"}, "https://"),
         ({"serial": "ISDC/2026/DD 01/1"}, "not a serial"),
         ({"session_end": date(2026, 11, 1)}, "ends"),
+        ({"issued": date(2026, 11, 26)}, "before the session ends"),
         ({"valid_until": date(2026, 11, 27)}, "not after its issue date"),
         ({"birth_date": date(2027, 1, 1)}, "birth date"),
         ({"hours": 0}, "hours"),
