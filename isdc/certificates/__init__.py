@@ -4,6 +4,7 @@ The public API for the web layer (see docs/certificates.md):
 
 * codes: :func:`new_code`, :func:`normalise`, :func:`is_well_formed`, :func:`verification_url`,
   :class:`MalformedCode`;
+* validity: :func:`valid_until` (from the course's months), :func:`certificate_status`;
 * serials: :func:`format_serial`, :func:`parse_serial`, :func:`validate_course_code`,
   :class:`Serial`, :class:`SerialError`;
 * the PDF: :class:`CertificateData`, :func:`render_certificate`, :class:`CertificateDataError`,
@@ -31,7 +32,7 @@ from isdc.certificates.codes import (
     normalise,
     verification_url,
 )
-from isdc.certificates.dates import format_date, format_date_range
+from isdc.certificates.dates import certificate_status, format_date, format_date_range, valid_until
 from isdc.certificates.fonts import UnprintableText, unprintable_characters
 from isdc.certificates.images import ImageProblem
 from isdc.certificates.pdf import CertificateData, CertificateDataError, render_certificate
@@ -55,6 +56,7 @@ __all__ = [
     "UnprintableText",
     "batch_pdf",
     "batch_zip",
+    "certificate_status",
     "format_date",
     "format_date_range",
     "format_serial",
@@ -66,6 +68,7 @@ __all__ = [
     "safe_file_name",
     "unique_file_names",
     "unprintable_characters",
+    "valid_until",
     "validate_course_code",
     "verification_url",
     "write_atomically",

@@ -1,4 +1,4 @@
-"""Dates, date ranges and hours written out in Bahasa Indonesia and in English.
+"""Certificate dates: written out in Bahasa Indonesia and English, validity and status.
 
 Locale-free on purpose: the text on a certificate must not depend on the server's locale.
 """
@@ -6,6 +6,8 @@ Locale-free on purpose: the text on a certificate must not depend on the server'
 from __future__ import annotations
 
 from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 MONTHS_ID = (
     "Januari",
@@ -75,3 +77,26 @@ def format_hours(hours: float, lang: str) -> str:
     if lang == "en":
         return f"{text} hour" if hours == 1 else f"{text} hours"
     raise ValueError(f"unknown language {lang!r}; use 'id' or 'en'")
+
+
+def valid_until(issued: date, validity_months: int | None) -> date | None:
+    """The last day a certificate is valid: ``validity_months`` after issue, the month's end
+    when that day does not exist (31 January + 1 month = 28/29 February). None or 0: no expiry.
+    """
+    if not validity_months:
+        return None
+    if validity_months < 0:
+        raise ValueError(f"validity cannot be negative: {validity_months} months")
+    return issued + relativedelta(months=validity_months)
+
+
+def certificate_status(expires: date | None, revoked: bool, today: date) -> str:
+    """``valid``, ``revoked`` or ``expired`` (SPEC §6); valid up to and including ``expires``.
+
+    Revocation wins over expiry: a revoked certificate says so even after it would have expired.
+    """
+    if revoked:
+        return "revoked"
+    if expires is not None and today > expires:
+        return "expired"
+    return "valid"

@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from isdc.certificates.dates import MONTHS_ID, format_date, format_date_range, format_hours
+from isdc.certificates.dates import (
+    MONTHS_ID,
+    certificate_status,
+    format_date,
+    format_date_range,
+    format_hours,
+    valid_until,
+)
 
 
 def test_every_indonesian_month_name():
@@ -51,3 +58,22 @@ def test_bad_input_is_refused():
         format_date(date(2026, 2, 2), "fr")
     with pytest.raises(ValueError, match="negative"):
         format_hours(-1, "id")
+
+
+def test_validity_in_months_clamps_to_the_months_end():
+    assert valid_until(date(2026, 11, 27), 36) == date(2029, 11, 27)
+    assert valid_until(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert valid_until(date(2027, 1, 31), 13) == date(2028, 2, 29)
+    assert valid_until(date(2026, 1, 31), 0) is None
+    assert valid_until(date(2026, 1, 31), None) is None
+    with pytest.raises(ValueError, match="negative"):
+        valid_until(date(2026, 1, 31), -1)
+
+
+def test_status_is_valid_through_the_last_day_and_revocation_wins():
+    last = date(2029, 11, 27)
+    assert certificate_status(last, revoked=False, today=last) == "valid"
+    assert certificate_status(last, revoked=False, today=date(2029, 11, 28)) == "expired"
+    assert certificate_status(None, revoked=False, today=date(2099, 1, 1)) == "valid"
+    assert certificate_status(last, revoked=True, today=date(2027, 1, 1)) == "revoked"
+    assert certificate_status(last, revoked=True, today=date(2030, 1, 1)) == "revoked"
