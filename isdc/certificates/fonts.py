@@ -96,28 +96,10 @@ def _unit_width(text: str, font: str) -> float:
     return pdfmetrics.stringWidth(text, font, 1.0)
 
 
-def fit_size(text: str, font: str, size: float, max_width: float, min_size: float) -> float:
-    """The largest size from ``size`` down to ``min_size`` at which ``text`` fits one line."""
+def fit_size(text: str, font: str, size: float, max_width: float) -> float:
+    """``size``, or the smaller size at which ``text`` fits ``max_width`` on one line."""
     width = text_width(text, font, size)
-    if width <= max_width:
-        return size
-    return max(min_size, size * max_width / width)
-
-
-def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap; a single word wider than the line is left whole (it is shrunk later)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        trial = f"{current} {word}" if current else word
-        if current and text_width(trial, font, size) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
-    return lines
+    return size if width <= max_width else size * max_width / width
 
 
 def balanced_two_lines(text: str) -> list[str]:

@@ -187,21 +187,14 @@ def draw_runs(content: Content, cx: float, y: float, runs: Sequence[Run]) -> flo
     return total
 
 
-def fit_lines(
-    text: str, font: str, size: float, max_width: float, min_size: float, max_lines: int = 2
-) -> tuple[list[str], float]:
-    """Lines and size for a heading: one line if it fits at >= 75 % of ``size``, else two
-    balanced lines, shrunk as needed but not below ``min_size`` (then squeezed to fit)."""
-    one_line_size = fonts.fit_size(text, font, size, max_width, size * 0.75)
-    if fonts.text_width(text, font, one_line_size) <= max_width or max_lines == 1:
-        return [text], fonts.fit_size(text, font, size, max_width, min_size * 0.5)
-    lines = fonts.balanced_two_lines(text)
+def fit_lines(text: str, font: str, size: float, max_width: float) -> tuple[list[str], float]:
+    """Lines and size for a heading: one line if it fits at 75 % of ``size`` or more, else two
+    balanced lines as large as fit (up to ``size``). Never wider than ``max_width``."""
+    if fonts.text_width(text, font, size * 0.75) <= max_width:
+        return [text], fonts.fit_size(text, font, size, max_width)
+    lines = fonts.balanced_two_lines(text)  # one line still if it is a single word
     widest = max(fonts.text_width(line, font, size) for line in lines)
-    fitted = size if widest <= max_width else max(min_size, size * max_width / widest)
-    widest_at = max(fonts.text_width(line, font, fitted) for line in lines)
-    if widest_at > max_width:  # one very long word: shrink below the minimum rather than overflow
-        fitted *= max_width / widest_at
-    return lines, fitted
+    return lines, size * min(1.0, max_width / widest)
 
 
 @dataclass(frozen=True)
@@ -233,7 +226,7 @@ def _middle_blocks(d: CertificateData, s: float, g: float, width: float) -> list
             0,
         )
     ]
-    name_lines, name_size = fit_lines(d.holder_name, fonts.BOLD, 27 * s, width, 17 * s)
+    name_lines, name_size = fit_lines(d.holder_name, fonts.BOLD, 27 * s, width)
     for i, line in enumerate(name_lines):
         blocks.append(
             Block(
@@ -263,10 +256,10 @@ def _middle_blocks(d: CertificateData, s: float, g: float, width: float) -> list
             11 * g,
         )
     )
-    title_lines, title_size = fit_lines(d.course_title_id, fonts.BOLD, 18 * s, width, 13 * s)
+    title_lines, title_size = fit_lines(d.course_title_id, fonts.BOLD, 18 * s, width)
     for i, line in enumerate(title_lines):
         blocks.append(Block((Run(line, fonts.BOLD, title_size, NAVY),), 7 * g if i == 0 else 0))
-    en_lines, en_size = fit_lines(d.course_title_en, fonts.ITALIC, 11.5 * s, width, 9 * s)
+    en_lines, en_size = fit_lines(d.course_title_en, fonts.ITALIC, 11.5 * s, width)
     for i, line in enumerate(en_lines):
         blocks.append(Block((Run(line, fonts.ITALIC, en_size, GREY),), 1 * g if i == 0 else 0))
 
@@ -276,12 +269,12 @@ def _middle_blocks(d: CertificateData, s: float, g: float, width: float) -> list
         f"dilaksanakan {dates_id}  ·  {format_hours(d.hours, 'id')}  ·  kode kursus {d.course_code}"
     )
     held_en = f"held {dates_en}  ·  {format_hours(d.hours, 'en')}  ·  course code {d.course_code}"
-    held_id_size = fonts.fit_size(held_id, fonts.REGULAR, 9.5 * s, width, 1)
-    held_en_size = fonts.fit_size(held_en, fonts.ITALIC, 8.5 * s, width, 1)
+    held_id_size = fonts.fit_size(held_id, fonts.REGULAR, 9.5 * s, width)
+    held_en_size = fonts.fit_size(held_en, fonts.ITALIC, 8.5 * s, width)
     blocks.append(Block((Run(held_id, fonts.REGULAR, held_id_size),), 8 * g))
     blocks.append(Block((Run(held_en, fonts.ITALIC, held_en_size, GREY),), 0.5 * g))
     for i, result in enumerate(d.results):
-        lines, size = fit_lines(result, fonts.REGULAR, 8.5 * s, width, 7 * s)
+        lines, size = fit_lines(result, fonts.REGULAR, 8.5 * s, width)
         for j, line in enumerate(lines):
             gap = (8 * g if i == 0 else 0.5 * g) if j == 0 else 0
             blocks.append(Block((Run(line, fonts.REGULAR, size, INK),), gap))
@@ -331,11 +324,11 @@ def _draw_header(page: _Page, d: CertificateData) -> float:
         c.extend(ornament.default_mark(round(cx, 2), top - logo_h / 2, logo_h))
     y = top - logo_h - 15
     centre = d.centre_name.upper()
-    size = fonts.fit_size(centre, fonts.BOLD, 11, 560, 8)
+    size = fonts.fit_size(centre, fonts.BOLD, 11, 560 - 1.1 * len(centre))  # minus tracking
     draw_runs(c, cx, y, [Run(centre, fonts.BOLD, size, NAVY, tracking=1.1)])
     if d.centre_address:
         y -= 11
-        size = fonts.fit_size(d.centre_address, fonts.REGULAR, 8, 560, 6)
+        size = fonts.fit_size(d.centre_address, fonts.REGULAR, 8, 560)
         draw_runs(c, cx, y, [Run(d.centre_address, fonts.REGULAR, size, GREY)])
     y -= 36
     draw_runs(c, cx, y, [Run("SERTIFIKAT", fonts.BOLD, 31, NAVY, tracking=7)])
@@ -469,17 +462,17 @@ def _draw_signature(page: _Page, d: CertificateData) -> None:
         dated = f"{d.place_of_issue}, {format_date(d.issued, 'id')}"
         draw_runs(c, cx, y, [Run(dated, fonts.REGULAR, 9)])
         y -= 12
-    title_lines, title_size = fit_lines(d.signatory_title, fonts.BOLD, 9, width, 7.5)
+    title_lines, title_size = fit_lines(d.signatory_title, fonts.BOLD, 9, width)
     for line in title_lines:
         draw_runs(c, cx, y, [Run(line, fonts.BOLD, title_size)])
         y -= title_size * 1.2
     if d.signatory_title_en:
-        size = fonts.fit_size(d.signatory_title_en, fonts.ITALIC, 8, width, 6.5)
+        size = fonts.fit_size(d.signatory_title_en, fonts.ITALIC, 8, width)
         draw_runs(c, cx, y, [Run(d.signatory_title_en, fonts.ITALIC, size, GREY)])
     sig_bottom, sig_top = 64, min(y - 3, 118)
     if d.signature_image is not None and sig_top - sig_bottom > 12:
         page.image("signature", d.signature_image, cx - 85, sig_bottom, 170, sig_top - sig_bottom)
-    name_size = fonts.fit_size(d.signatory_name, fonts.BOLD, 10.5, width, 7.5)
+    name_size = fonts.fit_size(d.signatory_name, fonts.BOLD, 10.5, width)
     name_width = draw_runs(c, cx, 52, [Run(d.signatory_name, fonts.BOLD, name_size, INK)])
     c.save()
     c.stroke_colour(INK)

@@ -243,6 +243,10 @@ def test_a_long_public_base_url_still_scans(tmp_path):
             "results": tuple("Hasil / Result " + "W" * 130 for _ in range(5)),
             "replaces_serial": "ISDC/2025/DD-01/00001",
             "signatory_title": "Kepala Bidang Pendidikan dan Pelatihan " * 3,
+            "signatory_title_en": ("Head of Education and Training " * 4)[:120],
+            "signatory_name": "Komisaris Besar Polisi Raden Mas Wahyudi Kusumaningrat, S.H.",
+            "centre_name": "Indonesia Safety Driving Center " * 2 + "Serpong Tangerang Selatan",
+            "centre_address": "Jalan Raya Serpong Kilometer Tujuh, " * 4,
         },
     ],
     ids=["usual", "long-name-and-title", "everything-at-its-limit"],
@@ -252,7 +256,15 @@ def test_text_stays_inside_the_frame_and_lines_do_not_overlap(overrides, tmp_pat
     boxes = word_boxes(render_certificate(data), tmp_path)
     # pdftotext leaves out what falls off the page, so every word must be found.
     found = {word for word, *_ in boxes}
-    for text in (data.holder_name, data.course_title_id, data.course_title_en, *data.results):
+    for text in (
+        data.holder_name,
+        data.course_title_id,
+        data.course_title_en,
+        *data.results,
+        data.signatory_name,
+        data.signatory_title_en,
+        data.centre_address,
+    ):
         assert set(text.split()) <= found, text
     frame_left, frame_top, frame_right, frame_bottom = 34, 34, 842 - 34, 595 - 34
     for word, x0, y0, x1, y1 in boxes:
