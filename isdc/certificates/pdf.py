@@ -102,10 +102,17 @@ def checked(data: CertificateData) -> CertificateData:
             f"the verification URL {data.verification_url!r} does not end with the code {code}"
         )
     try:
-        serial = str(parse_serial(data.serial))
+        parsed = parse_serial(data.serial)
         replaces = str(parse_serial(data.replaces_serial)) if data.replaces_serial else None
     except SerialError as exc:
         raise CertificateDataError(str(exc)) from exc
+    serial = str(parsed)
+    if parsed.year != data.issued.year:
+        raise CertificateDataError(
+            f"the serial {serial} is not of the issue year {data.issued.year}"
+        )
+    if parsed.course_code != data.course_code.strip().upper():
+        raise CertificateDataError(f"the serial {serial} is not of the course {data.course_code}")
     if replaces == serial:
         raise CertificateDataError("a certificate cannot replace itself")
     if data.session_end < data.session_start:

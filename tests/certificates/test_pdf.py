@@ -187,6 +187,8 @@ def test_a_certificate_without_expiry_says_so():
         ),
         ({"verification_url": "ftp://x/verify/x"}, "https://"),
         ({"serial": "ISDC/2026/DD 01/1"}, "not a serial"),
+        ({"serial": "ISDC/2025/DD-01/00042"}, "not of the issue year 2026"),
+        ({"serial": "ISDC/2026/SR-01/00042"}, "not of the course DD-01"),
         ({"session_end": date(2026, 11, 1)}, "ends"),
         ({"issued": date(2026, 11, 26)}, "before the session ends"),
         ({"valid_until": date(2026, 11, 27)}, "not after its issue date"),
