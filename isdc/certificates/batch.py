@@ -207,18 +207,21 @@ class _Source:
             raise _NotSimple("no trailer")
         self.offsets: dict[int, int] = {}
         lines = data[position + 4 : trailer_at].split()
-        i = 0
-        while i < len(lines):
-            first, count = int(lines[i]), int(lines[i + 1])
-            i += 2
-            for number in range(first, first + count):
-                offset, _generation, kind = lines[i : i + 3]
-                i += 3
-                if kind == b"n":
-                    self.offsets[number] = int(offset)
+        try:
+            i = 0
+            while i < len(lines):
+                first, count = int(lines[i]), int(lines[i + 1])
+                i += 2
+                for number in range(first, first + count):
+                    offset, _generation, kind = lines[i : i + 3]
+                    i += 3
+                    if kind == b"n":
+                        self.offsets[number] = int(offset)
+        except (ValueError, IndexError) as exc:
+            raise _NotSimple("damaged cross-reference table") from exc
         trailer = data[trailer_at : data.find(b"startxref", trailer_at)]
-        if b"/Prev" in trailer or b"/Encrypt" in trailer:
-            raise _NotSimple("incremental update or encryption")
+        if re.search(rb"/(Prev|XRefStm|Encrypt)\b", trailer):
+            raise _NotSimple("incremental update, hybrid file or encryption")
         root = re.search(rb"/Root\s+(\d+)\s+\d+\s+R", trailer)
         if not root:
             raise _NotSimple("no root")

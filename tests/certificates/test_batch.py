@@ -10,7 +10,7 @@ import unicodedata
 import zipfile
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
 from isdc.certificates import (
@@ -94,19 +94,35 @@ def test_printed_batch_pages_still_scan(tmp_path):
         ]
 
 
-def test_foreign_pdfs_are_merged_through_pypdf_in_order():
+def _incrementally_updated(pdf: bytes) -> bytes:
+    """The PDF with an appended revision (a /Prev trailer), as editing tools save files."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(reader, incremental=True)
+    writer.add_metadata({"/Title": "edited"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pdfs_from_other_software_are_merged_in_order(monkeypatch):
+    fallbacks = []
+    original = batch_module._concatenate_with_pypdf
+    monkeypatch.setattr(
+        batch_module,
+        "_concatenate_with_pypdf",
+        lambda *args: fallbacks.append(1) or original(*args),
+    )
     ours = _cohort(2)
-    mixed = [
-        ours[0],
-        StoredCertificate("ISDC/2020/OLD/00001", "Lama", _foreign_pdf("Old certificate")),
-        ours[1],
-    ]
-    reader = PdfReader(io.BytesIO(batch_pdf(mixed)))
-    texts = [page.extract_text() for page in reader.pages]
-    assert len(texts) == 4
-    assert ours[0].serial in texts[0]
-    assert "Old certificate" in texts[1] and "page 2" in texts[2]
-    assert ours[1].serial in texts[3]
+    other = StoredCertificate("ISDC/2020/OLD/00001", "Lama", _foreign_pdf("Old certificate"))
+    for foreign, expect_fallback in ((other.pdf, False), (_incrementally_updated(other.pdf), True)):
+        fallbacks.clear()
+        mixed = [ours[0], StoredCertificate(other.serial, other.holder_name, foreign), ours[1]]
+        texts = [page.extract_text() for page in PdfReader(io.BytesIO(batch_pdf(mixed))).pages]
+        assert len(texts) == 4
+        assert ours[0].serial in texts[0]
+        assert "Old certificate" in texts[1] and "page 2" in texts[2]
+        assert ours[1].serial in texts[3]
+        assert bool(fallbacks) is expect_fallback
 
 
 def test_empty_batch_and_broken_files_are_refused_naming_the_certificate():
