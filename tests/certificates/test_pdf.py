@@ -211,10 +211,24 @@ def test_bad_data_is_refused_with_a_message_naming_the_field(overrides, words):
 
 @needs_poppler
 @needs_zbar
-def test_the_qr_code_decodes_to_the_exact_verification_url(tmp_path, logo_png, signature_png):
+@pytest.mark.parametrize("dpi", [72, 150])
+def test_the_qr_code_decodes_to_the_exact_verification_url(tmp_path, logo_png, signature_png, dpi):
     data = make_data(logo_image=logo_png, signature_image=signature_png)
-    png = render_png(render_certificate(data), tmp_path, dpi=150)
+    png = render_png(render_certificate(data), tmp_path, dpi=dpi)
     assert decode_qr(png) == [data.verification_url]
+
+
+@needs_poppler
+@needs_zbar
+def test_the_qr_code_survives_a_blurred_tilted_photo(tmp_path):
+    from PIL import Image, ImageFilter
+
+    data = make_data()
+    png = render_png(render_certificate(data), tmp_path, dpi=150)
+    photo = Image.open(png).convert("L").rotate(4, expand=True, fillcolor=255)
+    photo = photo.filter(ImageFilter.GaussianBlur(1.2)).point(lambda v: min(255, v + 40))
+    photo.save(tmp_path / "photo.png")
+    assert decode_qr(tmp_path / "photo.png") == [data.verification_url]
 
 
 @needs_poppler
