@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import sys
-from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -25,7 +24,8 @@ from isdc.models.base import local_today
 
 
 def fail(message: str) -> NoReturn:
-    """Stop with ``Error: message`` on stderr and exit status 1."""
+    """Stop with ``Error: message`` on stderr and exit status 1, leaving nothing half-written."""
+    db.session.rollback()
     raise click.ClickException(message)
 
 
@@ -245,10 +245,10 @@ def station_token(station_name: str | None, bay_name: str | None, site_code: str
 
 
 @click.command("backup")
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @with_appcontext
-def backup(path: Path | None, force: bool) -> None:
+def backup(path: str | None, force: bool) -> None:
     """Write a consistent copy of the live database to PATH (SQLite file or pg_dump archive)."""
     from isdc.backup import BackupError, backup_database
 

@@ -8,6 +8,7 @@ test that used the app. Simulator and scoring tests use none of this and import 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -78,6 +79,21 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
     return create_app(config)
 
 
+@contextlib.contextmanager
+def running_app(database_url: str, instance_path: Path, **overrides: Any) -> Iterator[Flask]:
+    """A second app for one test, inside its app context; its connections closed after."""
+    from isdc.extensions import db
+
+    application = make_app(database_url, instance_path, **overrides)
+    application.test_client_class = _isolated_client_class()
+    with application.app_context():
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Per-test config overrides: ``app_config["LOGIN_RATE_LIMIT"] = "2 per minute"``."""
@@ -89,6 +105,7 @@ def app(database_url: str, tmp_path: Path, app_config: dict[str, Any]) -> Iterat
     from isdc.extensions import db
 
     application = make_app(database_url, tmp_path / "instance", **app_config)
+    application.test_client_class = _isolated_client_class()
     with application.app_context():
         yield application
         db.session.remove()
@@ -105,6 +122,21 @@ def empty_all_tables(engine: Any) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(text(f'DELETE FROM "{table.name}"'))
+
+
+def _isolated_client_class():  # type: ignore[no-untyped-def]
+    from flask.testing import FlaskClient
+
+    class IsolatedClient(FlaskClient):
+        """Each request in an app context of its own, as in production: its own ``g`` (so the
+        signed-in user is loaded afresh) and its own database session. The test's objects
+        see the request's writes after ``db_session.expire_all()`` or a new query."""
+
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+
+    return IsolatedClient
 
 
 @pytest.fixture

@@ -38,8 +38,10 @@ _serials = itertools.count(1)
 
 @cache
 def password_hash(password: str) -> str:
-    """Hashing is deliberately slow (scrypt): hash each test password once per session."""
-    return generate_password_hash(password)
+    """A quick hash for test accounts: the real one (scrypt, see test_auth) takes ~60 ms per
+    check by design, and the suite signs in hundreds of times. Verification reads the method
+    from the hash, so the sign-in code path is the same."""
+    return generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
 def valid_nik(birth_date: date, sex: Sex, region: str = "367401") -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from isdc.extensions import db
 from isdc.schema import MIGRATIONS_DIR, schema_differences
-from tests.conftest import make_app
+from tests.conftest import running_app
 
 
 def test_migration_head_matches_the_models(app) -> None:
@@ -42,8 +42,7 @@ def test_downgrade_and_upgrade_again_on_sqlite(tmp_path: Path) -> None:
     from isdc.schema import upgrade_to_head
 
     url = f"sqlite:///{tmp_path / 'roundtrip.sqlite'}"
-    app = make_app(url, tmp_path / "instance")
-    with app.app_context():
+    with running_app(url, tmp_path / "instance"):
         upgrade_to_head()
         assert "trainees" in inspect(db.engine).get_table_names()
         downgrade(directory=str(MIGRATIONS_DIR), revision="base")
@@ -51,7 +50,6 @@ def test_downgrade_and_upgrade_again_on_sqlite(tmp_path: Path) -> None:
         upgrade_to_head()
         with db.engine.connect() as connection:
             assert schema_differences(connection) == []
-        db.engine.dispose()
 
 
 def test_sqlite_connections_enforce_foreign_keys(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from isdc.demo import catalogue
@@ -205,6 +205,7 @@ def _trainees(
     stamp: dict,
 ) -> list[int]:
     existing = set(db.scalars(select(Trainee.nik)))
+    before = db.scalar(select(func.max(Trainee.id))) or 0
     niks = NikFactory(rng)
     niks.used |= existing
     rows = []
@@ -220,9 +221,8 @@ def _trainees(
              "status": RecordStatus.ACTIVE.value, **stamp}
         )  # fmt: skip
     db.execute(insert(Trainee), rows)
-    return list(
-        db.scalars(select(Trainee.id).where(Trainee.site_id == site.id).order_by(Trainee.id))
-    )
+    # Only the new trainees: the ones already there have schedules of their own.
+    return list(db.scalars(select(Trainee.id).where(Trainee.id > before).order_by(Trainee.id)))
 
 
 def _instructors(db: Session, site: Site, rng: random.Random, count: int, stamp: dict) -> list[int]:
