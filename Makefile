@@ -56,7 +56,7 @@ bench: $(STAMP) translations
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ \
 		--no-location --sort-output --project "ISDC Suite" -o $(POT) .
-	$(BIN)/pybabel -q update -i $(POT) -d isdc/translations --ignore-obsolete --no-wrap
+	$(BIN)/pybabel -q update -i $(POT) -d isdc/translations --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

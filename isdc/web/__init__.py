@@ -89,6 +89,7 @@ def _register_template_helpers(app: Flask) -> None:
         time_range=i18n.format_time_range,
         day_range=i18n.format_day_range,
         number=i18n.format_number,
+        zone=i18n.zone_abbreviation,
     )
 
     @app.context_processor

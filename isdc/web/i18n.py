@@ -61,6 +61,7 @@ def _zone() -> ZoneInfo:
 
 
 def zone_abbreviation(moment: datetime, tz: ZoneInfo | None = None) -> str:
+    """ "WIB", "WITA" or "WIT" (the names used in Indonesia, in either language)."""
     return format_datetime(moment, "zzz", tzinfo=tz or _zone(), locale="id")
 
 

@@ -94,9 +94,11 @@ def _record_failure(username: str, user: User | None, reason: str) -> None:
 @login_required
 def logout() -> Any:
     LogoutForm()  # CSRF is checked for every POST by CSRFProtect before we get here
+    language = current_user.locale.value
     audit(db.session, AuditAction.LOGOUT, current_user._get_current_object())
     db.session.commit()
     logout_user()
+    session[SESSION_LOCALE_KEY] = language  # the sign-in page stays in the user's language
     flash(gettext("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
