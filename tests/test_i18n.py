@@ -128,10 +128,11 @@ def test_language_switch_never_redirects_off_site(client) -> None:
         ("en", "Friday, 27 November 2026, 14:30 WIB"),
     ],
 )
-def test_dates_show_in_jakarta_time(app, monkeypatch, locale, expected) -> None:
+def test_dates_show_in_jakarta_time(app, locale, expected) -> None:
+    from flask_babel import force_locale
+
     moment = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
-    with app.test_request_context():
-        monkeypatch.setattr(i18n, "locale_code", lambda: locale)
+    with app.test_request_context(), force_locale(locale):
         assert i18n.format_when(moment) == expected
         assert i18n.format_clock(moment) == ("14.30" if locale == "id" else "14:30")
 

@@ -86,7 +86,9 @@ def seed_bulk(
     session_rows, slot_rows, booking_rows, enrolment_rows, lead_rows = [], [], [], [], []
     session_id = (db.scalar(select(CourseSession.id).order_by(CourseSession.id.desc())) or 0) + 1
     slot_id = (db.scalar(select(SessionSlot.id).order_by(SessionSlot.id.desc())) or 0) + 1
-    for _ in range(sessions):
+    attempts = 0
+    while len(session_rows) < sessions and attempts < sessions * 5:
+        attempts += 1
         course = rng.choice(courses)
         first = working_day(today, rng.randint(-310, 310))
         days = [working_day(first, i) for i in range(course.duration_days)]

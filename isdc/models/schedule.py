@@ -60,6 +60,8 @@ class CourseSession(IdMixin, TimestampMixin, Base):
         CheckConstraint("capacity > 0", name="capacity_positive"),
         Index("ix_course_sessions_site_id_starts_at", "site_id", "starts_at"),
         Index("ix_course_sessions_course_id_starts_at", "course_id", "starts_at"),
+        # "Upcoming" = planned and not yet over: dashboard counts and lists.
+        Index("ix_course_sessions_status_ends_at", "status", "ends_at"),
     )
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

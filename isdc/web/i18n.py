@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from flask import current_app, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_timezone, gettext
 from flask_login import current_user
 
@@ -41,8 +43,20 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def _reader() -> tuple[Locale, ZoneInfo]:
+    """The reader's locale and time zone, looked up once per request (a dashboard formats
+    dozens of dates; each lookup goes through several context proxies)."""
+    cached = g.get("_isdc_reader") if has_request_context() else None
+    if cached is None:
+        locale = get_locale() or Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+        cached = (locale, ZoneInfo(str(get_timezone())))
+        if has_request_context():
+            g._isdc_reader = cached
+    return cached
+
+
 def locale_code() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return _reader()[0].language
 
 
 def explain(violation: RuleViolation) -> str:
@@ -57,51 +71,58 @@ def explain(violation: RuleViolation) -> str:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(str(get_timezone()))
+    return _reader()[1]
+
+
+@lru_cache(maxsize=64)
+def _abbreviation(tz: ZoneInfo, offset: timedelta | None) -> str:
+    return format_datetime(datetime.now(tz), "zzz", tzinfo=tz, locale="id")
 
 
 def zone_abbreviation(moment: datetime, tz: ZoneInfo | None = None) -> str:
     """ "WIB", "WITA" or "WIT" (the names used in Indonesia, in either language)."""
-    return format_datetime(moment, "zzz", tzinfo=tz or _zone(), locale="id")
+    tz = tz or _zone()
+    return _abbreviation(tz, moment.astimezone(tz).utcoffset())
 
 
 def format_when(moment: datetime | None) -> str:
     """Full day, date, time and zone: "Jumat, 27 November 2026 14.30 WIB"."""
     if moment is None:
         return ""
-    tz = _zone()
-    locale = locale_code()
-    pattern = "EEEE, d MMMM y HH.mm" if locale == "id" else "EEEE, d MMMM y, HH:mm"
+    locale, tz = _reader()
+    pattern = "EEEE, d MMMM y HH.mm" if locale.language == "id" else "EEEE, d MMMM y, HH:mm"
     text = format_datetime(moment, pattern, tzinfo=tz, locale=locale)
     return f"{text} {zone_abbreviation(moment, tz)}"
+
+
+def _local_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(_zone()).date()
+    return value
 
 
 def format_day(value: date | datetime | None) -> str:
     """A day: "Jumat, 27 November 2026" (a datetime is first put into local time)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(_zone()).date()
-    return format_date(value, "EEEE, d MMMM y", locale=locale_code())
+    return format_date(_local_date(value), "EEEE, d MMMM y", locale=_reader()[0])
 
 
 def format_short_day(value: date | datetime | None) -> str:
     """A compact day for tables: "Jum, 27 Nov 2026"."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(_zone()).date()
-    return format_date(value, "EEE, d MMM y", locale=locale_code())
+    return format_date(_local_date(value), "EEE, d MMM y", locale=_reader()[0])
 
 
 def format_clock(value: datetime | time | None) -> str:
     """A time of day in local time: "14.30" (Indonesian) or "14:30"."""
     if value is None:
         return ""
-    pattern = "HH.mm" if locale_code() == "id" else "HH:mm"
+    locale, tz = _reader()
     if isinstance(value, datetime):
-        return format_time(value, pattern, tzinfo=_zone(), locale=locale_code())
-    return format_time(value, pattern, locale=locale_code())
+        value = value.astimezone(tz)
+    return value.strftime("%H.%M" if locale.language == "id" else "%H:%M")
 
 
 def format_time_range(start: datetime, end: datetime) -> str:
@@ -120,7 +141,7 @@ def format_day_range(start: datetime, end: datetime) -> str:
 
 def format_number(value: int | float) -> str:
     """Digits grouped the reader's way: 10.000 (Indonesian) or 10,000 (English)."""
-    return format_decimal(value, locale=locale_code())
+    return format_decimal(value, locale=_reader()[0])
 
 
 def local_now() -> datetime:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 12f80b5930a5
+Revision ID: 3e12a684e4ab
 Revises: 
-Create Date: 2026-11-27 22:59:01.871039
+Create Date: 2026-11-27 23:12:21.860780
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '12f80b5930a5'
+revision = '3e12a684e4ab'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -346,6 +346,7 @@ def upgrade():
     with op.batch_alter_table('course_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_course_sessions_course_id_starts_at', ['course_id', 'starts_at'], unique=False)
         batch_op.create_index('ix_course_sessions_site_id_starts_at', ['site_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_course_sessions_status_ends_at', ['status', 'ends_at'], unique=False)
 
     op.create_table('enrolments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -710,6 +711,7 @@ def downgrade():
 
     op.drop_table('enrolments')
     with op.batch_alter_table('course_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_course_sessions_status_ends_at')
         batch_op.drop_index('ix_course_sessions_site_id_starts_at')
         batch_op.drop_index('ix_course_sessions_course_id_starts_at')
 
