@@ -35,11 +35,9 @@ run: $(STAMP) translations
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f $(DATABASE) ]; then \
 		$(FLASK) init-db --demo; \
 	else \
-		$(FLASK) init-db; \
+		$(FLASK) init-db && $(BIN)/python -c 'from isdc.demo import DEMO_LOGINS; print("Demo logins (username / password), if this database holds the demo:"); [print(f"  {r.value:<11} {u} / {p}") for r, u, p in DEMO_LOGINS]'; \
 	fi
-	@echo "ISDC Suite back office: http://$(HOST):$(PORT)"
-	@$(BIN)/python -c 'from isdc.demo import DEMO_LOGINS; print("Demo logins (username / password):"); [print(f"  {r.value:<11} {u} / {p}") for r, u, p in DEMO_LOGINS]'
-	@echo "Stop with Ctrl+C."
+	@echo "ISDC Suite back office: http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --no-control-socket \
 		--access-logfile - 'isdc:create_app()'
 
