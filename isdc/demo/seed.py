@@ -399,7 +399,6 @@ def _sessions(db: Session, demo: Demo) -> None:
                         ends_at=demo.at(day, end),
                     )
                 )
-        session.slots  # noqa: B018 - loaded for the span below
         demo.sessions.append(session)
         _enrol(db, demo, plan, session, days, busy, demo_trainee)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark ``message`` for translation without translating it here."""
     return message
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_login import current_user
 
 # No inline script or style anywhere: every script and stylesheet is a file on this server.
@@ -38,8 +38,6 @@ def add_security_headers(response: Response) -> Response:
 
 
 def _user_is_signed_in() -> bool:
-    from flask import g
-
     return "_login_user" in g and current_user.is_authenticated
 
 
