@@ -123,7 +123,7 @@ def wrk_binary() -> str | None:
 
 def run_wrk(wrk: str, port: int, cookie: str, seconds: int) -> tuple[float, float]:
     proc = subprocess.run(
-        [wrk, "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
+        [wrk, "-t1", f"-c{CLIENTS}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
          "-H", f"User-Agent: {USER_AGENT}", f"http://127.0.0.1:{port}/dashboard"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
