@@ -1,0 +1,1 @@
+"""ISDC Suite tests."""
