@@ -63,6 +63,8 @@ class CollisionDetector:
     def __init__(self) -> None:
         # object key -> (time of last contact, x, y where it was counted)
         self.seen: dict[tuple[str, Any], list[float]] = {}
+        # The last static collision counted: (its event, t, x, y).
+        self.last_static: tuple[dict[str, Any], float, float, float] | None = None
 
     def update(self, world: World, out: list[dict[str, Any]]) -> None:
         dyn = world.dyn
@@ -145,7 +147,21 @@ class CollisionDetector:
             if repeat:
                 return
         self.seen[key] = [t, x, y]
-        out.append({"kind": "collision", **detail, "speed_kmh": round(world.dyn.speed * 3.6, 1)})
+        if key[0] == "static":
+            # A row of cones knocked over at once is one incident: merge static objects hit
+            # within 5 s and 5 m of the last counted static collision into that event.
+            prev = self.last_static
+            if (
+                prev is not None
+                and t - prev[1] < REPEAT_S
+                and (math.hypot(x - prev[2], y - prev[3]) < REPEAT_M)
+            ):
+                prev[0].setdefault("also", []).append(detail["object"])
+                return
+        event = {"kind": "collision", **detail, "speed_kmh": round(world.dyn.speed * 3.6, 1)}
+        out.append(event)
+        if key[0] == "static":
+            self.last_static = (event, t, x, y)
 
 
 def _relative_speed(dyn, v_other: float, h_other: float) -> float:

@@ -22,7 +22,7 @@ No all-pairs distances: cost grows with n log n in one C call and linearly elsew
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -72,6 +72,7 @@ class Obstacles:
     ego_row: int = -1  # index of the ego's row in its own lane, -1 if none
     any_conditional: bool = False
     has_stop_signs: bool = False
+    ego_lanes: dict = field(default_factory=dict)  # lane -> (s, speed along, half length)
 
     @classmethod
     def build(cls, rows: list[tuple[int, float, float, float, float, float, int, int]],
@@ -122,6 +123,7 @@ class Traffic:
         self._pred_end = m.lane_end[self._pred_list]
         self._has_preds = bool(flat)
         self._arange = np.arange(64)
+        self._ego_rows: dict[int, tuple[float, float, float]] = {}
         self._dirty = True
         self._lateral_any = False
         self._forced_any = False
@@ -361,6 +363,7 @@ class Traffic:
             self._search_further(se, nxt, ok, pending, slot, ob)
         if ob.ego_row >= 0:
             self._find_ego_lead(se, sid, sflag, ob.ego_row)
+        self._ego_rows = ob.ego_lanes
         rs = slot[real]
         nr = nxt[real]
         okr = ok[real]
@@ -542,9 +545,8 @@ class Traffic:
         has_right = self.map.lane_right[lane] >= 0
         filter_d = np.where(has_right, -0.5 * w, 0.5 * w - 0.45)
         changing = np.abs(f[:, D_TARGET] - f[:, D]) > 1.0
+        # Once filtering, a rider keeps that line: moving back could cut across a car beside it.
         target = np.where(blocked, filter_d, f[:, D_TARGET])
-        relaxed = moto & ~blocked & (lead_gap > 40.0)
-        target = np.where(relaxed, MOTO_KERB_OFFSET, target)
         f[:, D_TARGET] = np.where(moto & ~changing, target, f[:, D_TARGET])
         self._lateral_any = True
 
@@ -597,6 +599,19 @@ class Traffic:
                 a_new = self._idm_gap(i, v, gap_l, v - float(f[lead, V]))
             else:
                 a_new = self._idm_gap(i, v, math.inf, 0.0)
+            ego = self._ego_rows.get(target)
+            if ego is not None:
+                e_s, e_v, e_half = ego
+                if e_s <= s:
+                    # The ego follows: never cut in so close that it must brake hard.
+                    gap_e = s - e_s - f[i, HALF] - e_half
+                    if gap_e < 2.0 or self._idm_gap(i, e_v, gap_e, e_v - v) < -2.0:
+                        continue
+                else:
+                    gap_e = e_s - s - f[i, HALF] - e_half
+                    if gap_e < 2.0:
+                        continue
+                    a_new = min(a_new, self._idm_gap(i, v, gap_e, v - e_v))
             gain_f = 0.0
             if foll >= 0:
                 vf = float(f[foll, V])

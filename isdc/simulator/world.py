@@ -471,14 +471,18 @@ class World:
         h = self.dyn.heading
         ego_row = -1
         half_w, half_l = self.vehicle.width / 2, self.vehicle.length / 2
+        ego_lanes = {}
         for hit in self.ego_hits:
             if self.ego_lane is not None and hit.lane is self.ego_lane:
                 ego_row = len(rows)
             along = self.dyn.speed * math.cos(h - hit.heading)
             rows.append((hit.lane.index, hit.s, hit.d, half_w, half_l, along, ALWAYS, -1))
+            ego_lanes[hit.lane.index] = (hit.s, along, half_l)
         for o in self._lane_objects:
             rows.append((o.lane, o.s, o.lateral, o.width / 2, o.length / 2, 0.0, ALWAYS, -1))
-        return Obstacles.build(rows, ego_row)
+        ob = Obstacles.build(rows, ego_row)
+        ob.ego_lanes = ego_lanes
+        return ob
 
     # ------------------------------------------------------------------------------ read API
 

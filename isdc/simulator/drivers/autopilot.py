@@ -42,6 +42,7 @@ class Style:
     gap0: float  # m standing gap to the vehicle ahead
     reaction: float  # s before it reacts to a pedestrian or a braking lead
     stops_for_amber: bool
+    amber_commit_s: float  # goes on through amber if it reaches the line within this time
     red_grace: float  # s of red it still drives through when close to the line
     full_stop: bool  # stops fully at stop signs (else rolls through at rolling_speed)
     rolling_speed: float
@@ -49,6 +50,7 @@ class Style:
     respects_solid_lines: bool
     merge_gap: float  # s of time gap it accepts to a vehicle behind in the target lane
     night_factor: float  # speed factor at night (headlight range)
+    box_delay: float  # braking exercise: seconds after the line before it brakes
     jerk: float  # m/s^3, how quickly its acceleration changes
 
 
@@ -66,6 +68,7 @@ CAREFUL = Style(
     gap0=4.0,
     reaction=0.6,
     stops_for_amber=True,
+    amber_commit_s=0.0,
     red_grace=0.0,
     full_stop=True,
     rolling_speed=0.0,
@@ -73,6 +76,7 @@ CAREFUL = Style(
     respects_solid_lines=True,
     merge_gap=2.0,
     night_factor=0.85,
+    box_delay=0.0,
     jerk=3.0,
 )
 AGGRESSIVE = Style(
@@ -89,6 +93,7 @@ AGGRESSIVE = Style(
     gap0=1.5,
     reaction=1.1,
     stops_for_amber=False,
+    amber_commit_s=5.0,
     red_grace=2.0,
     full_stop=False,
     rolling_speed=12 / 3.6,
@@ -96,6 +101,7 @@ AGGRESSIVE = Style(
     respects_solid_lines=False,
     merge_gap=0.6,
     night_factor=1.0,
+    box_delay=1.0,
     jerk=20.0,
 )
 COMFORT_AMBER_DECEL = 3.0  # the careful driver stops for amber if it needs no more than this
@@ -127,7 +133,8 @@ class Autopilot:
         with np.errstate(divide="ignore"):
             v_bend = np.sqrt(lat / np.maximum(np.abs(prof["curvature"]), 1e-9))
         v = np.minimum(v, v_bend)
-        v = np.where(mu < 0.5, v * st.wet_factor, v)
+        if view.goal.kind != "stop_in_box":  # the braking exercise prescribes its speed
+            v = np.where(mu < 0.5, v * st.wet_factor, v)
         if cond.light == "night":
             v *= st.night_factor
         # Brake in time for every slower stretch ahead (backward pass, planned deceleration).
@@ -284,7 +291,6 @@ class Autopilot:
 
     def _follow(self, view: DriverView, v: float) -> float:
         lead = view.lead
-        st = self.style
         # The driver notices changes of the lead's speed only after its reaction time: it sees
         # the speed the lead had that long ago (a delay line of past observations).
         self._lead_hist.append((lead.index, lead.speed) if lead is not None else (-1, 0.0))
@@ -322,16 +328,24 @@ class Autopilot:
     def _stop_rule(self, view: DriverView, stop: Stop, v: float) -> float | None:
         st = self.style
         if stop.kind == "signal":
-            if stop.state == "green" or stop.ident in self._committed:
+            if stop.state == "green":
+                self._committed.discard(stop.ident)
                 return None
+            if stop.ident in self._committed:
+                # Committed on amber: keep going while the red is fresh or stopping is
+                # impossible; held up far from the line by traffic, think again.
+                can_stop = stop.distance - 1.0 >= v * v / (2.0 * 6.0)
+                if stop.state == "amber" or stop.since_s < st.red_grace or not can_stop:
+                    return None
+                self._committed.discard(stop.ident)
             comfortable = stop.distance - 1.0 >= v * v / (2.0 * COMFORT_AMBER_DECEL)
             if stop.state == "amber":
                 if st.stops_for_amber and comfortable:
                     return self._stop_at(stop.distance, v)
-                if stop.distance < v * 4.0:
+                if not comfortable or stop.distance < v * st.amber_commit_s:
                     self._committed.add(stop.ident)
                     return None
-                return self._stop_at(stop.distance, v) if comfortable else None
+                return self._stop_at(stop.distance, v)
             # red
             hard = stop.distance - 1.0 >= v * v / (2.0 * 6.0)
             if st.red_grace > 0 and stop.since_s < st.red_grace and stop.distance < v * 2.0:
@@ -372,6 +386,10 @@ class Autopilot:
             if view.priority_clear(stop.ident, horizon):
                 return None
             return self._stop_at(stop.distance + 0.5, v, margin=0.5)
+        if stop.kind == "box":
+            if stop.since_s < st.box_delay:
+                return None
+            return self._stop_at(stop.distance, v, margin=0.0)
         if stop.kind == "lane_end":
             room = stop.distance - 3.0
             if room > 0 and v * v / (2.0 * room) < 1.8:

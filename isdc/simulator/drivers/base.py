@@ -41,11 +41,11 @@ class Driver(Protocol):
 class Stop:
     """A place ahead on the route where the driver may have to stop."""
 
-    kind: str  # signal | stop_sign | zebra | give_way | lane_end
+    kind: str  # signal | stop_sign | zebra | give_way | lane_end | box (braking exercise)
     distance: float  # from the ego's front bumper, m (negative once passed)
     route_s: float  # route distance of the line
     state: str | None = None  # signal: green|amber|red; zebra/give_way: "busy" or "clear"
-    since_s: float = 0.0  # signal: seconds in the current state
+    since_s: float = 0.0  # signal: seconds in the current state; box: since the braking line
     ident: str = ""  # stop line id, or the connector that gives way
 
 
@@ -89,6 +89,7 @@ class DriverView:
                     ends.append((seg.base + lane.end - seg.entry_s, lane.id))
         self._ends = ends
         self._walk_start: dict[int, int] = {}
+        self._line_t: float | None = None
         # Where each pedestrian's walk crosses the route (fixed): x, y, route heading there.
         self._conflicts = [
             route.pose(p.conflict_s) if p.conflict_s is not None else None for p in w.peds.specs
@@ -215,6 +216,13 @@ class DriverView:
                 blocked = w.connector_blocked(conn, horizon=6.0, include_ego=False)
                 lane_id = w.map.lanes[conn].id
                 out.append(Stop("give_way", dist, pos, "busy" if blocked else "clear", 0, lane_id))
+        goal = self._sim.layout.goal
+        if goal.kind == "stop_in_box" and front >= goal.line_s:
+            # Past the braking line: the box to stop in (its middle), and how long ago the line.
+            if self._line_t is None:
+                self._line_t = w.t
+            mid = 0.5 * (goal.box_from + goal.box_to)
+            out.append(Stop("box", mid - front, mid, None, w.t - self._line_t, "box"))
         for pos, lane_id in self._ends:
             dist = pos - front
             if -2.0 <= dist <= horizon and self.lane_id == lane_id:
