@@ -36,7 +36,7 @@ class Detectors:
     """All detectors of one run; ``update`` returns this tick's new events (without t/x/y)."""
 
     def __init__(self, world: World):
-        self.collisions = CollisionDetector()
+        self.collisions = CollisionDetector(world)
         self.lines = StopLineDetector(world)
         self.zebras = ZebraDetector(world)
         self.off_road = EpisodeDetector("off_road")
@@ -60,11 +60,36 @@ class Detectors:
 
 
 class CollisionDetector:
-    def __init__(self) -> None:
+    """Contacts of the ego's body with vehicles, pedestrians and fixed objects (boxes / circles)."""
+
+    CELL = 10.0  # m, grid of fixed objects
+
+    def __init__(self, world: World) -> None:
         # object key -> (time of last contact, x, y where it was counted)
         self.seen: dict[tuple[str, Any], list[float]] = {}
         # The last static collision counted: (its event, t, x, y).
         self.last_static: tuple[dict[str, Any], float, float, float] | None = None
+        # Fixed things (parked vehicles, cones, barriers) never move: index them once in a grid.
+        fixed = []
+        for i in range(len(world.parked_x)):
+            kind = world.parked_kind[i]
+            detail = {"with": "vehicle", "object": world.parked_ids[i] or f"parked-{kind}-{i}",
+                      "object_kind": kind, "parked": True}  # fmt: skip
+            fixed.append((("parked", i), world.parked_x[i], world.parked_y[i], world.parked_h[i],
+                          world.parked_len[i], world.parked_wid[i], detail))  # fmt: skip
+        for i in range(len(world.obj_x)):
+            kind = world.obj_kind[i]
+            detail = {"with": "static", "object": f"{kind}-{i}", "object_kind": kind}
+            fixed.append((("static", i), world.obj_x[i], world.obj_y[i], world.obj_h[i],
+                          world.obj_len[i], world.obj_wid[i], detail))  # fmt: skip
+        self.fixed = [(k, float(x), float(y), float(h), float(ln), float(w), d)
+                      for k, x, y, h, ln, w, d in fixed]  # fmt: skip
+        self.grid: dict[tuple[int, int], list[int]] = {}
+        for idx, (_, x, y, _, ln, w, _) in enumerate(self.fixed):
+            r = math.hypot(ln, w) / 2 + 6.0  # object reach plus the longest ego's half diagonal
+            for cx in range(int((x - r) // self.CELL), int((x + r) // self.CELL) + 1):
+                for cy in range(int((y - r) // self.CELL), int((y + r) // self.CELL) + 1):
+                    self.grid.setdefault((cx, cy), []).append(idx)
 
     def update(self, world: World, out: list[dict[str, Any]]) -> None:
         dyn = world.dyn
@@ -76,67 +101,46 @@ class CollisionDetector:
         if n:
             dx = tr.x - ex
             dy = tr.y - ey
-            lim = reach + 0.5 * np.hypot(tr.length[:n], tr.width[:n])
-            near = tr.active[:n] & (dx * dx + dy * dy < lim * lim)
-            for i in np.flatnonzero(near).tolist():
-                if obb_overlap(ex, ey, eh, p.length, p.width, float(tr.x[i]), float(tr.y[i]),
-                               float(tr.heading[i]), float(tr.length[i]), float(tr.width[i])):  # fmt: skip
-                    detail = {
-                        "with": "vehicle",
-                        "object": tr.ids[i] or f"{KINDS[tr.kind[i]]}-{int(tr.serial[i])}",
-                        "object_kind": KINDS[tr.kind[i]],
-                        "relative_speed_kmh": round(
-                            _relative_speed(dyn, float(tr.v[i]), float(tr.heading[i])) * 3.6, 1
-                        ),
-                    }
-                    self._contact(world, ("vehicle", int(tr.serial[i])), detail, out)
-        if len(world.parked_x):
-            dx = world.parked_x - ex
-            dy = world.parked_y - ey
-            lim = reach + 0.5 * np.hypot(world.parked_len, world.parked_wid)
-            for i in np.flatnonzero(dx * dx + dy * dy < lim * lim).tolist():
-                if obb_overlap(ex, ey, eh, p.length, p.width, float(world.parked_x[i]),
-                               float(world.parked_y[i]), float(world.parked_h[i]),
-                               float(world.parked_len[i]), float(world.parked_wid[i])):  # fmt: skip
-                    kind = world.parked_kind[i]
-                    detail = {
-                        "with": "vehicle",
-                        "object": world.parked_ids[i] or f"parked-{kind}-{i}",
-                        "object_kind": kind,
-                        "parked": True,
-                        "relative_speed_kmh": round(dyn.speed * 3.6, 1),
-                    }
-                    self._contact(world, ("parked", i), detail, out)
+            lim = reach + 5.8  # plus half the diagonal of the longest vehicle (a bus)
+            near = dx * dx + dy * dy < lim * lim
+            if near.any():
+                for i in np.nonzero(near)[0].tolist():
+                    if obb_overlap(ex, ey, eh, p.length, p.width, float(tr.x[i]), float(tr.y[i]),
+                                   float(tr.heading[i]), float(tr.f[i, 4]) * 2,
+                                   float(tr.f[i, 3]) * 2):  # fmt: skip
+                        kind = KINDS[tr.kind[i]]
+                        detail = {
+                            "with": "vehicle",
+                            "object": tr.ids[i] or f"{kind}-{int(tr.serial[i])}",
+                            "object_kind": kind,
+                            "relative_speed_kmh": round(
+                                _relative_speed(dyn, float(tr.f[i, 5]), float(tr.heading[i])) * 3.6,
+                                1,
+                            ),
+                        }
+                        self._contact(world, ("vehicle", int(tr.serial[i])), detail, out)
         peds = world.peds
-        if len(peds):
-            dx = peds.x - ex
-            dy = peds.y - ey
-            lim = reach + peds.radius
-            for i in np.flatnonzero(dx * dx + dy * dy < lim * lim).tolist():
-                if circle_obb_overlap(float(peds.x[i]), float(peds.y[i]), float(peds.radius[i]),
-                                      ex, ey, eh, p.length, p.width):  # fmt: skip
-                    detail = {
-                        "with": "pedestrian",
-                        "object": peds.ids[i],
-                        "object_kind": peds.specs[i].kind,
-                        "relative_speed_kmh": round(dyn.speed * 3.6, 1),
-                    }
-                    self._contact(world, ("pedestrian", i), detail, out)
-        if len(world.obj_x):
-            dx = world.obj_x - ex
-            dy = world.obj_y - ey
-            lim = reach + 0.5 * np.hypot(world.obj_len, world.obj_wid)
-            for i in np.flatnonzero(dx * dx + dy * dy < lim * lim).tolist():
-                if obb_overlap(ex, ey, eh, p.length, p.width, float(world.obj_x[i]),
-                               float(world.obj_y[i]), float(world.obj_h[i]),
-                               float(world.obj_len[i]), float(world.obj_wid[i])):  # fmt: skip
-                    detail = {
-                        "with": "static",
-                        "object": f"{world.obj_kind[i]}-{i}",
-                        "object_kind": world.obj_kind[i],
-                        "relative_speed_kmh": round(dyn.speed * 3.6, 1),
-                    }
-                    self._contact(world, ("static", i), detail, out)
+        px, py, pr = peds.x, peds.y, peds.radius
+        for i in range(len(peds)):  # a handful: plain floats beat numpy here
+            r = reach + pr[i]
+            ddx, ddy = px[i] - ex, py[i] - ey
+            if ddx * ddx + ddy * ddy < r * r and circle_obb_overlap(
+                float(px[i]), float(py[i]), float(pr[i]), ex, ey, eh, p.length, p.width
+            ):
+                detail = {
+                    "with": "pedestrian",
+                    "object": peds.ids[i],
+                    "object_kind": peds.specs[i].kind,
+                    "relative_speed_kmh": round(dyn.speed * 3.6, 1),
+                }
+                self._contact(world, ("pedestrian", i), detail, out)
+        cell = self.grid.get((int(ex // self.CELL), int(ey // self.CELL)))
+        if cell:
+            for idx in cell:
+                key, x, y, h, ln, w, base = self.fixed[idx]
+                if obb_overlap(ex, ey, eh, p.length, p.width, x, y, h, ln, w):
+                    detail = {**base, "relative_speed_kmh": round(dyn.speed * 3.6, 1)}
+                    self._contact(world, key, detail, out)
 
     def _contact(self, world: World, key, detail: dict[str, Any], out: list) -> None:
         t, x, y = world.t, world.dyn.x, world.dyn.y

@@ -533,10 +533,19 @@ class RoadMap:
     # ----------------------------------------------------------------------------- lookups
 
     def _build_grid(self) -> None:
+        self._bbox: list[tuple[float, float, float, float]] = []
         for road in self.roads:
             lo, hi = road.lateral_extent()
             reach = max(abs(lo), abs(hi)) + road.shoulder + 2.0
             pts = road.path.sample(2.0)
+            self._bbox.append(
+                (
+                    float(pts[:, 0].min()) - reach,
+                    float(pts[:, 1].min()) - reach,
+                    float(pts[:, 0].max()) + reach,
+                    float(pts[:, 1].max()) + reach,
+                )
+            )
             cells: set[tuple[int, int]] = set()
             r = math.ceil(reach / GRID_CELL)
             for x, y, _ in pts:
@@ -548,7 +557,12 @@ class RoadMap:
                 self._grid.setdefault(c, []).append(road.index)
 
     def roads_near(self, x: float, y: float) -> list[int]:
-        return self._grid.get((int(math.floor(x / GRID_CELL)), int(math.floor(y / GRID_CELL))), [])
+        """Roads whose surface may contain the point: grid cell, then bounding box."""
+        cell = self._grid.get((int(math.floor(x / GRID_CELL)), int(math.floor(y / GRID_CELL))))
+        if not cell:
+            return []
+        box = self._bbox
+        return [r for r in cell if box[r][0] <= x <= box[r][2] and box[r][1] <= y <= box[r][3]]
 
     def lanes_at(self, x: float, y: float, margin: float = 0.0) -> list[LaneHit]:
         """Every lane whose surface (widened by ``margin`` each side) contains the point."""

@@ -41,7 +41,7 @@ LOOK = 4  # entries examined ahead when the next one is beside, not ahead of, a 
 GHOST_RANGE = 80.0  # m: things this close to a lane's start are copied into the lanes before it
 LATERAL_SPEED = 1.0  # m/s of sideways movement in a lane change
 MOTO_KERB_OFFSET = 0.6  # motorcycles ride left of the lane centre, towards the kerb
-MOBIL_EVERY = 30  # ticks between a vehicle's lane-change decisions (staggered over vehicles)
+MOBIL_EVERY = 60  # ticks between a vehicle's lane-change decisions (staggered over vehicles)
 WIDE = 50.0  # half width of an obstacle that blocks its whole lane
 
 # Obstacle conditions: who must respect an obstacle. A red light is not obeyed by a vehicle
@@ -54,8 +54,9 @@ LANE, S, D, HW, HALF, V, ID, FLAG = range(8)
 REAL, GHOST, OBST = 0.0, 1.0, 2.0
 # Further vehicle columns.
 (D_TARGET, ACC, V0, LIMIT_FACTOR, A_MAX, B, T_HW, S0, FORCED_DECEL, FORCED_UNTIL, STOPPED_FOR,
- V0_EFF, MAX_DECEL, INV_2SQRT_AB) = range(8, 22)  # fmt: skip
-NF = 22
+ V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD) = range(8, 23)  # fmt: skip
+NF = 23
+DECIDE_EVERY = 2  # ticks between drivers' decisions (30 Hz at the default 60 Hz)
 SLOW_EVERY = 4  # ticks between refreshes of zone limits, grip and bends ahead
 
 
@@ -98,6 +99,7 @@ class Traffic:
         self.dt = dt
         self.n = 0
         self.spawned = 0
+        self._lane_end_v = np.empty(0)
         self.ids: list[str | None] = []
         self.routes: dict[int, list[int]] = {}
         self.has_motorcycles = False
@@ -122,6 +124,10 @@ class Traffic:
         self._pred_list = np.array(flat if flat else [0], dtype=np.intp)
         self._pred_end = m.lane_end[self._pred_list]
         self._has_preds = bool(flat)
+        # Lanes shorter than the ghost range with lanes before them need ghosts of ghosts.
+        self._short_lanes = any(
+            ln.length < GHOST_RANGE and self._pred_count[ln.index] for ln in m.lanes
+        )
         self._arange = np.arange(64)
         self._ego_rows: dict[int, tuple[float, float, float]] = {}
         self._dirty = True
@@ -174,10 +180,6 @@ class Traffic:
     @property
     def width(self) -> np.ndarray:
         return self.f[: self.n, HW] * 2.0
-
-    @property
-    def active(self) -> np.ndarray:
-        return np.ones(self.n, dtype=bool)
 
     # ------------------------------------------------------------------------------ spawning
 
@@ -287,7 +289,7 @@ class Traffic:
             return -1
 
     def slot_of_serial(self, serial: int) -> int:
-        hit = np.flatnonzero(self.serial[: self.n] == serial)
+        hit = np.nonzero(self.serial[: self.n] == serial)[0]
         return int(hit[0]) if len(hit) else -1
 
     def rear_gap(self, lane: int, begin: float) -> float:
@@ -296,7 +298,7 @@ class Traffic:
         m = self.lane[:n] == lane
         if not m.any():
             return math.inf
-        j = np.flatnonzero(m)
+        j = np.nonzero(m)[0]
         k = j[np.argmin(self.f[j, S])]
         return float(self.f[k, S] - self.f[k, HALF] - begin)
 
@@ -309,7 +311,7 @@ class Traffic:
         m = self.map
         lane = rows[:, LANE].astype(np.intp)
         into = rows[:, S] - m.lane_begin[lane]
-        near = np.flatnonzero((into < GHOST_RANGE) & (self._pred_count[lane] > 0))
+        near = np.nonzero((into < GHOST_RANGE) & (self._pred_count[lane] > 0))[0]
         if not len(near):
             return rows[:0]
         counts = self._pred_count[lane[near]]
@@ -322,13 +324,24 @@ class Traffic:
         g[:, FLAG] = np.where(g[:, FLAG] == OBST, OBST, GHOST)
         return g
 
-    def step(self, tick: int, ob: Obstacles) -> None:
-        """Advance every vehicle by one tick under this tick's obstacles."""
+    def step(self, tick: int, ob: Obstacles | None) -> None:
+        """Advance every vehicle by one tick; with obstacles, the drivers also decide anew.
+
+        Drivers re-decide every DECIDE_EVERY ticks (the world passes obstacles then) and hold
+        their acceleration in between, like a driver sampling the scene 30 times a second;
+        motion is integrated every tick.
+        """
         self.tick = tick
+        if self.n == 0:
+            return
+        if ob is not None:
+            self._decide(tick, ob)
+        self._move(tick)
+
+    def _decide(self, tick: int, ob: Obstacles) -> None:
+        """Leaders, obstacles and IDM: each vehicle's acceleration until the next decision."""
         n = self.n
         self.lead_slot = -1
-        if n == 0:
-            return
         m = self.map
         f = self.f[:n]
         if tick % SLOW_EVERY == 0 or self._dirty:
@@ -337,7 +350,12 @@ class Traffic:
         # 1. One table of entries: vehicles, obstacles, and their ghosts; sorted by (lane, s).
         base = np.concatenate((f[:, :8], ob.rows)) if len(ob.rows) else f[:, :8]
         g1 = self._ghosts(base)
-        ent = np.concatenate((base, g1, self._ghosts(g1))) if len(g1) else base
+        if len(g1) and self._short_lanes:
+            ent = np.concatenate((base, g1, self._ghosts(g1)))  # through short connectors
+        elif len(g1):
+            ent = np.concatenate((base, g1))
+        else:
+            ent = base
         order = np.argsort(ent[:, LANE] * KEY + ent[:, S], kind="stable")
         se = ent[order]
         total = len(se)
@@ -394,10 +412,23 @@ class Traffic:
             forced = f[:, FORCED_UNTIL] > tick
             self._forced_any = bool(forced.any())
             acc = np.where(forced, np.maximum(-f[:, FORCED_DECEL], f[:, MAX_DECEL]), acc)
+        f[:, ACC_CMD] = acc
 
-        # 4. Integrate.
+        if ob.has_stop_signs:
+            self._update_stop_signs(ob, obs_v, gap_v, v)
+        # Filtering and lane changes (decided now, carried out by the lateral motion).
+        if self.has_motorcycles and tick % (3 * DECIDE_EVERY) == 0:
+            self._filter_motorcycles(gap_v, lead_v)
+        if tick % (3 * DECIDE_EVERY) == 0:
+            self._lane_changes(tick)
+
+    def _move(self, tick: int) -> None:
+        """Integrate one tick with the accelerations decided last; handle lane ends."""
+        n = self.n
+        f = self.f[:n]
         dt = self.dt
-        v_new = v + acc * dt
+        v = f[:, V]
+        v_new = v + f[:, ACC_CMD] * dt
         np.maximum(v_new, 0.0, out=v_new)
         f[:, S] += (v + v_new) * (0.5 * dt)
         f[:, ACC] = (v_new - v) * (1.0 / dt)
@@ -407,20 +438,12 @@ class Traffic:
             self._lateral_any = bool(np.any(np.abs(off) > 1e-9))
             step = LATERAL_SPEED * dt
             f[:, D] += np.minimum(np.maximum(off, -step), step)
-
-        if ob.has_stop_signs:
-            self._update_stop_signs(ob, obs_v, gap_v, v_new)
-
-        # 5. Lane ends: on to the next lane, or off the map.
-        over = np.flatnonzero(f[:, S] > self._lane_end_v)
+        if len(self._lane_end_v) != n:  # vehicles came or went since the last refresh
+            self._lane_end_v = self.map.lane_end[self.lane[:n]]
+        over = np.nonzero(f[:, S] > self._lane_end_v)[0]
         if len(over):
             self._advance_lanes(over)
-
-        # 6. Filtering and lane changes.
-        if self.has_motorcycles and tick % 3 == 0:
-            self._filter_motorcycles(gap_v, lead_v)
-        if tick % 6 == 0:
-            self._lane_changes(tick)
+            self._lane_end_v = self.map.lane_end[self.lane[: self.n]]
 
     def _slow_update(self) -> None:
         """Quantities that change slowly: the zone's limit and grip, bends ahead (every few ticks)."""
@@ -435,33 +458,39 @@ class Traffic:
         f[:, MAX_DECEL] = -G * m.zone_friction[zi]
         self._lane_end_v = m.lane_end[lane]
         v_next = m.lane_vmax[self.next_lane[:n]]  # the last entry (inf) stands for "none"
-        self._bend = np.flatnonzero(np.isfinite(v_next))
+        self._bend = np.nonzero(np.isfinite(v_next))[0]
         self._bend_v = v_next[self._bend]
 
     def _ignored(self, se, nxt, ok, slot, real, ob) -> np.ndarray:
         """Followers that may pass the obstacle ahead of them (amber, cleared stop sign, ...)."""
-        sflag, sid = se[:, FLAG], se[:, ID]
-        is_obs = ok & real & (sflag[nxt] == OBST)
-        if not is_obs.any():
-            return np.zeros(len(se), dtype=bool)
-        k = np.where(is_obs, -1.0 - sid[nxt], 0).astype(np.intp)
-        cond = np.where(is_obs, ob.cond[k], ALWAYS)
+        ignore = np.zeros(len(se), dtype=bool)
+        cand = np.nonzero(ok & real & (se[nxt, FLAG] == OBST))[0]
+        if len(cand):
+            ignore[cand] = self._passable(se, cand, nxt[cand], slot[cand], ob)
+        return ignore
+
+    def _passable(self, se, idx, j, slot, ob) -> np.ndarray:
+        """For followers ``idx`` facing obstacle entries ``j``: may they pass it?"""
+        k = (-1.0 - se[j, ID]).astype(np.intp)
+        cond = ob.cond[k]
         param = ob.param[k]
-        gap = se[nxt, S] - se[:, S] - se[nxt, HALF] - se[:, HALF]
-        v = se[:, V]
-        b = np.maximum(self.f[slot, B], 0.5)
-        ignore = (cond == AMBER) & (gap < v * v / (2.0 * b) + 0.5)
-        ignore |= (cond == RED) & (gap < v * v / (2.0 * RED_COMMITTED_DECEL))
+        gap = se[j, S] - se[idx, S] - se[j, HALF] - se[idx, HALF]
+        v = se[idx, V]
+        v2 = v * v
+        f = self.f
+        ignore = (cond == AMBER) & (gap < v2 / (2.0 * f[slot, B]) + 0.5)
+        ignore |= (cond == RED) & (gap < v2 / (2.0 * RED_COMMITTED_DECEL))
         ignore |= (cond == STOP_SIGN) & (self.cleared[slot] == param)
         ignore |= (cond == YIELD) & (self.next_lane[slot] != param)
-        ignore |= is_obs & (gap < -2.0)  # already past it
-        return ignore & is_obs
+        ignore |= gap < -2.0  # already past it
+        return ignore
 
     def _search_further(self, se, nxt, ok, pending, slot, ob) -> None:
         """For vehicles whose next entry is beside them (or ignorable), look a few further."""
-        idx = np.flatnonzero(pending)
+        idx = np.nonzero(pending)[0]
         total = len(se)
         sl, sd, shw, sid, sflag = se[:, LANE], se[:, D], se[:, HW], se[:, ID], se[:, FLAG]
+        conditional = ob.any_conditional
         for k in range(2, LOOK + 1):
             j = np.minimum(idx + k, total - 1)
             hit = (
@@ -470,24 +499,19 @@ class Traffic:
                 & (np.abs(sd[j] - sd[idx]) < shw[j] + shw[idx] + 0.3)
                 & (sid[j] != sid[idx])
             )
-            if ob.cond.any():
-                sub_ok = np.zeros(total, dtype=bool)
-                sub_ok[idx] = hit
-                sub_nxt = nxt.copy()
-                sub_nxt[idx] = j
-                real = np.zeros(total, dtype=bool)
-                real[idx] = True
-                hit &= ~self._ignored(se, sub_nxt, sub_ok, slot, real, ob)[idx]
+            if conditional:
+                obs = np.nonzero(hit & (sflag[j] == OBST))[0]
+                if len(obs):
+                    hit[obs] &= ~self._passable(se, idx[obs], j[obs], slot[idx[obs]], ob)
             nxt[idx[hit]] = j[hit]
             ok[idx[hit]] = True
             idx = idx[~hit]
             if not len(idx):
                 break
-        del sflag
 
     def _find_ego_lead(self, se, sid, sflag, ego_row: int) -> None:
         ego_id = -1.0 - ego_row
-        pos = np.flatnonzero(sid == ego_id)
+        pos = np.nonzero(sid == ego_id)[0]
         if not len(pos):
             return
         p = int(pos[0])
@@ -510,7 +534,7 @@ class Traffic:
         sign = (obs_v >= 0) & (ob.cond[k] == STOP_SIGN)
         at_line = sign & (gap_v < 3.0) & (v < 0.1)
         f[:, STOPPED_FOR] = np.where(at_line, f[:, STOPPED_FOR] + self.dt, 0.0)
-        done = np.flatnonzero(f[:, STOPPED_FOR] >= 1.0)
+        done = np.nonzero(f[:, STOPPED_FOR] >= 1.0)[0]
         for i in done.tolist():
             self.cleared[i] = ob.param[k[i]]
 
@@ -563,7 +587,7 @@ class Traffic:
             & (f[:, FORCED_UNTIL] <= tick)
             & ((m.lane_left[lane] >= 0) | (m.lane_right[lane] >= 0))
         )
-        idx = np.flatnonzero(cand)
+        idx = np.nonzero(cand)[0]
         if not len(idx):
             return
         key = lane * KEY + f[:, S]
@@ -635,8 +659,7 @@ class Traffic:
     def _idm_gap(self, i: int, v: float, gap: float, dv: float) -> float:
         f = self.f[i]
         a, b, T, s0 = float(f[A_MAX]), float(f[B]), float(f[T_HW]), float(f[S0])
-        zi = self.map.zone_index(self.lane[i : i + 1], self.f[i : i + 1, S])[0]
-        v0 = min(float(f[V0]), float(self.map.zone_limit[zi] * f[LIMIT_FACTOR]))
+        v0 = float(f[V0_EFF])  # own wish and the limit here, refreshed every few ticks
         acc = a * (1.0 - (v / max(v0, 0.5)) ** 4)
         if math.isfinite(gap):
             s_star = s0 + max(0.0, v * T + v * dv / (2.0 * math.sqrt(a * b)))

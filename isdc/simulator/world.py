@@ -21,6 +21,7 @@ from isdc.simulator.roadmap import Lane, LaneHit, RoadMap, StopLine
 from isdc.simulator.signals import AMBER, GREEN, RED, SignalController
 from isdc.simulator.traffic import (
     ALWAYS,
+    DECIDE_EVERY,
     KINDS,
     STOP_SIGN,
     WIDE,
@@ -150,6 +151,13 @@ class World:
             if ln.yield_to
         ]
         self._lane_objects = [o for o in layout.objects if o.lane >= 0]
+        # Lanes some connector gives way to; their arrival times are computed once per tick.
+        # (Index -1, "no next lane", maps to the spare last entry, never a priority lane.)
+        self._is_priority = np.zeros(len(self.map.lanes) + 1, dtype=bool)
+        for ln in self.map.lanes:
+            self._is_priority[ln.yield_to] = True
+        self._eta = np.full(len(self.map.lanes) + 1, np.inf)
+        self._eta_tick = -1
         # Parked vehicles never move: fixed objects drawn and collided with as vehicles.
         self.parked_ids: list[str | None] = []
         self.parked_kind: list[str] = []
@@ -279,7 +287,8 @@ class World:
         self.dyn.step(controls, self.friction, self.dt)
         self._localise()
         self._spawn_inflow()
-        self.traffic.step(self.tick, self._obstacles())
+        decide = self.tick % DECIDE_EVERY == 0
+        self.traffic.step(self.tick, self._obstacles() if decide else None)
         d = self.dyn
         p = self.vehicle
         self.peds.step((d.x, d.y, d.heading, p.length, p.width, d.speed))
@@ -430,25 +439,37 @@ class World:
         lane = self.map.lanes[conn]
         if not lane.yield_to:
             return False
-        tr = self.traffic
-        n = tr.n
-        m = self.map
+        eta = self._priority_eta()
         for p in lane.yield_to:
-            if n:
-                on = tr.active[:n] & (tr.lane[:n] == p)
-                to_end = m.lane_end[tr.lane[:n]] - tr.s[:n]
-                eta = to_end / np.maximum(tr.v[:n], 0.5)
-                coming = tr.active[:n] & (tr.next_lane[:n] == p) & (eta < horizon)
-                if (on | coming).any():
-                    return True
+            if eta[p] < horizon:
+                return True
             if include_ego and self.ego_lane is not None:
                 if self.ego_lane.index == p:
                     return True
                 if p in self.ego_lane.successors:
-                    eta = (self.ego_lane.end - self.ego_s) / max(self.dyn.speed, 0.5)
-                    if eta < horizon:
+                    ego_eta = (self.ego_lane.end - self.ego_s) / max(self.dyn.speed, 0.5)
+                    if ego_eta < horizon:
                         return True
         return False
+
+    def _priority_eta(self) -> np.ndarray:
+        """Per lane: seconds until the first vehicle is on it (0 when one is), this tick."""
+        if self._eta_tick == self.tick:
+            return self._eta
+        tr = self.traffic
+        n = tr.n
+        eta = self._eta
+        eta.fill(np.inf)
+        if n:
+            lane = tr.lane[:n]
+            eta[lane[self._is_priority[lane]]] = 0.0
+            nxt = tr.next_lane[:n]
+            coming = np.flatnonzero(self._is_priority[nxt])
+            if len(coming):
+                to_end = self.map.lane_end[lane[coming]] - tr.s[coming]
+                np.minimum.at(eta, nxt[coming], to_end / np.maximum(tr.v[coming], 0.5))
+        self._eta_tick = self.tick
+        return eta
 
     def _obstacles(self) -> Obstacles:
         """This tick's obstacles: (lane, s, d, half width, half length, speed, cond, param)."""
