@@ -1,0 +1,160 @@
+"""A run prepared for scoring: cleaned columns, sample durations and data-quality warnings.
+
+Every measure reads the run through a :class:`Drive`, so non-finite values are dealt with once:
+infinities become NaN (NaN compares False, so masks simply leave such samples out), and every
+column that should always hold a number but has gaps is reported as a warning instead of
+breaking the score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from isdc.scoring.results import Position
+from isdc.scoring.signals import sample_durations
+from isdc.telemetry import COLUMN_NAMES, Telemetry
+
+GRAVITY = 9.81  # m/s^2; thresholds in the rubric are in g
+KMH = 1 / 3.6  # one km/h in m/s
+
+# Columns that must hold a number at every tick; NaN there is missing data.
+REQUIRED = (
+    "x",
+    "y",
+    "heading",
+    "speed",
+    "accel_lon",
+    "accel_lat",
+    "yaw_rate",
+    "steering",
+    "throttle",
+    "brake",
+    "route_s",
+    "speed_limit",
+    "friction",
+)
+# Columns where NaN means "not applicable" (no lead vehicle, off every lane): not a data problem.
+NAN_ALLOWED = ("lane_offset", "lane_width", "lead_gap", "lead_closing")
+
+
+def warning(code: str, id_text: str, en_text: str, **detail: Any) -> dict[str, Any]:
+    return {"code": code, **detail, "id": id_text, "en": en_text}
+
+
+@dataclass
+class Drive:
+    tel: Telemetry
+    t: np.ndarray
+    dt: np.ndarray
+    col: dict[str, np.ndarray]
+    warnings: list[dict[str, Any]]
+    missing_share: float
+    hazard_times: np.ndarray
+    _moving: dict[float, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.t.shape[0])
+
+    def moving(self, gate_kmh: float) -> np.ndarray:
+        """Samples at or above a speed gate (NaN speeds are never moving)."""
+        mask = self._moving.get(gate_kmh)
+        if mask is None:
+            mask = self.col["speed"] >= np.float32(gate_kmh * KMH)
+            self._moving[gate_kmh] = mask
+        return mask
+
+    def time(self, mask: np.ndarray) -> float:
+        """Seconds during which a mask holds."""
+        return float(self.dt[mask].sum())
+
+    def position(self, i: int) -> Position:
+        c = self.col
+        return Position(float(c["x"][i]), float(c["y"][i]), float(c["route_s"][i]))
+
+    def route_s_at(self, times: np.ndarray) -> np.ndarray:
+        if self.n == 0:
+            return np.full(times.shape[0], np.nan)
+        return np.interp(times, self.t, self.col["route_s"])
+
+    def value_at(self, name: str, times: np.ndarray) -> np.ndarray:
+        """A column's value at event times (the sample at or just before each time)."""
+        if self.n == 0:
+            return np.full(times.shape[0], np.nan)
+        idx = np.clip(np.searchsorted(self.t, times, side="right") - 1, 0, self.n - 1)
+        return self.col[name][idx]
+
+
+def prepare(tel: Telemetry) -> Drive:
+    """Clean a run's columns for scoring and note what is missing."""
+    t = np.asarray(tel.columns["t"], dtype=np.float64)
+    n = t.shape[0]
+    warnings: list[dict[str, Any]] = []
+    cols: dict[str, np.ndarray] = {}
+    worst = 0.0
+    for name in COLUMN_NAMES:
+        if name == "t":
+            continue
+        arr = tel.columns[name]
+        if arr.dtype.kind == "f":
+            finite = np.isfinite(arr)
+            bad = n - int(np.count_nonzero(finite))
+            if bad:
+                infinite = np.isinf(arr)
+                if infinite.any():
+                    arr = np.where(infinite, np.float32(np.nan), arr).astype(arr.dtype)
+                    warnings.append(_infinite_warning(name, int(np.count_nonzero(infinite))))
+                if name in REQUIRED:
+                    share = bad / n
+                    worst = max(worst, share)
+                    warnings.append(_missing_warning(name, bad, share))
+        cols[name] = arr
+    if n == 0:
+        warnings.append(
+            warning(
+                "no_samples",
+                "Telemetri tidak berisi sampel; tidak ada yang dapat dinilai.",
+                "The telemetry holds no samples; there is nothing to score.",
+            )
+        )
+        worst = 1.0
+    dt = sample_durations(t)
+    if n > 2:
+        step = (t[-1] - t[0]) / (n - 1)
+        gaps = int(np.count_nonzero(dt[:-1] > 3 * step))
+        if gaps:
+            warnings.append(
+                warning(
+                    "time_gaps",
+                    f"Ada {gaps} celah waktu dalam telemetri (sampel hilang).",
+                    f"The telemetry has {gaps} gaps in time (dropped samples).",
+                    count=gaps,
+                )
+            )
+    hazards = np.array(sorted(float(e["t"]) for e in tel.events if e.get("kind") == "hazard"))
+    return Drive(tel, t, dt, cols, warnings, worst, hazards)
+
+
+def _missing_warning(name: str, count: int, share: float) -> dict[str, Any]:
+    pct = share * 100
+    return warning(
+        "missing_samples",
+        f"Kolom '{name}' kehilangan {count} sampel ({pct:.1f} %); sampel itu tidak dihitung.",
+        f"Column '{name}' is missing {count} samples ({pct:.1f} %); they were left out.",
+        column=name,
+        count=count,
+        share=round(share, 4),
+    )
+
+
+def _infinite_warning(name: str, count: int) -> dict[str, Any]:
+    return warning(
+        "infinite_values",
+        f"Kolom '{name}' berisi {count} nilai tak hingga; dianggap hilang.",
+        f"Column '{name}' holds {count} infinite values; they were treated as missing.",
+        column=name,
+        count=count,
+    )

@@ -1,0 +1,188 @@
+"""Rule infractions: events that multiply the score by a factor each (CARLA-style), with findings.
+
+Collisions are told apart by what was hit (pedestrian, vehicle, static) and counted once per
+object within a few seconds or metres (CARLA's rule), because one crash often touches twice.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from isdc.scoring.drive import KMH, Drive
+from isdc.scoring.results import Factor, Finding, Position
+from isdc.scoring.rubric import Rubric
+from isdc.scoring.wording import pair
+
+RULE_EVENTS = (
+    "collision",
+    "red_light",
+    "amber_light",
+    "stop_sign",
+    "fail_to_yield",
+    "off_road",
+    "wrong_side",
+)
+SEVERITY = {
+    "collision_pedestrian": "critical",
+    "collision_vehicle": "critical",
+    "collision_static": "critical",
+    "red_light": "critical",
+    "fail_to_yield": "critical",
+    "stop_sign": "major",
+    "off_road": "major",
+    "wrong_side": "major",
+    "amber_light": "minor",
+    "timeout": "minor",
+}
+_VULNERABLE = {"pedestrian", "cyclist", "bicycle", "child"}
+_STATIC = {"static", "object", "barrier", "wall", "pole", "tree", "building", "kerb"}
+
+ADVICE: dict[str, tuple[str, str]] = {
+    "red_light": (
+        "Anda melewati garis henti saat lampu merah pada {v:0} km/jam. Saat lampu kuning menyala "
+        "dan Anda masih bisa berhenti dengan nyaman, berhentilah di belakang garis.",
+        "You crossed the stop line on red at {v:0} km/h. When the light turns amber and you "
+        "can still stop comfortably, stop behind the line.",
+    ),
+    "amber_light": (
+        "Anda melintas saat lampu kuning pada {v:0} km/jam padahal masih bisa berhenti dengan "
+        "aman. Kuning berarti bersiap berhenti, bukan mempercepat.",
+        "You crossed on amber at {v:0} km/h although you could have stopped safely. Amber "
+        "means prepare to stop, not speed up.",
+    ),
+    "stop_sign": (
+        "Anda tidak berhenti penuh di rambu STOP (kecepatan {v:0} km/jam). Berhenti total di "
+        "belakang garis, lihat kanan-kiri, baru jalan.",
+        "You did not stop fully at the stop sign ({v:0} km/h). Stop completely behind the "
+        "line, look both ways, then go.",
+    ),
+    "fail_to_yield": (
+        "Pejalan kaki sedang atau akan menyeberang dan Anda tidak memberi jalan ({v:0} "
+        "km/jam). Pelankan saat mendekati zebra cross dan berhenti di belakang garis bila ada "
+        "yang menyeberang.",
+        "A pedestrian was on or entering the crossing and you did not give way ({v:0} km/h). "
+        "Slow down approaching crossings and stop behind the line when someone is crossing.",
+    ),
+    "off_road": (
+        "Kendaraan keluar dari badan jalan pada {v:0} km/jam. Kurangi kecepatan sebelum "
+        "tikungan dan arahkan pandangan ke arah tujuan.",
+        "The vehicle left the road at {v:0} km/h. Slow down before bends and look where you "
+        "want to go.",
+    ),
+    "wrong_side": (
+        "Anda berada di sisi kanan jalan pada {v:0} km/jam. Indonesia wajib lajur kiri "
+        "(Pasal 108); menyalip hanya bila jalan di depan jelas kosong.",
+        "You drove on the right-hand side at {v:0} km/h. Indonesia keeps left (Article 108); "
+        "overtake only when the road ahead is clearly free.",
+    ),
+    "collision_pedestrian": (
+        "Anda menabrak pejalan kaki pada {v:0} km/jam. Di tempat orang berjalan, melajulah "
+        "cukup pelan agar bisa berhenti dalam jarak yang terlihat kosong.",
+        "You hit a pedestrian at {v:0} km/h. Where people walk, drive slowly enough to stop "
+        "within the distance you can see to be clear.",
+    ),
+    "collision_vehicle": (
+        "Anda bertabrakan dengan kendaraan lain pada {v:0} km/jam. Jaga jarak 3 detik dan "
+        "periksa spion serta titik buta sebelum berpindah lajur.",
+        "You collided with another vehicle at {v:0} km/h. Keep a 3-second gap and check "
+        "mirrors and the blind spot before changing lanes.",
+    ),
+    "collision_static": (
+        "Anda menabrak benda di tepi jalan pada {v:0} km/jam. Pelankan dan perkirakan lebar "
+        "kendaraan sebelum melewati celah sempit atau tikungan.",
+        "You hit a roadside object at {v:0} km/h. Slow down and judge your vehicle's width "
+        "before narrow gaps and bends.",
+    ),
+    "timeout": (
+        "Waktu skenario habis sebelum tujuan tercapai. Bila aman, tetap melaju dengan lancar: "
+        "terlalu ragu juga membahayakan.",
+        "The scenario's time ran out before you reached the goal. When it is safe, keep "
+        "moving steadily: too much hesitation is a hazard too.",
+    ),
+}
+
+
+def collision_kind(event: dict[str, Any]) -> str:
+    what = str(event.get("with", "vehicle")).lower()
+    if what in _VULNERABLE:
+        return "collision_pedestrian"
+    if what in _STATIC:
+        return "collision_static"
+    return "collision_vehicle"
+
+
+def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], dict[str, int]]:
+    """The factors (one per infraction kind present), a finding per infraction, and counts."""
+    events = sorted(
+        (e for e in d.tel.events if e.get("kind") in RULE_EVENTS), key=lambda e: float(e["t"])
+    )
+    counted: list[tuple[str, dict[str, Any]]] = []
+    last_hit: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events:
+        kind = event["kind"]
+        if kind == "collision":
+            kind = collision_kind(event)
+            key = (kind, str(event.get("other", event.get("id", ""))))
+            previous = last_hit.get(key)
+            last_hit[key] = event
+            if previous is not None and (
+                float(event["t"]) - float(previous["t"]) < r.rules.collision_repeat_s
+                or math.dist((event["x"], event["y"]), (previous["x"], previous["y"]))
+                < r.rules.collision_repeat_m
+            ):
+                continue
+        counted.append((kind, event))
+    timed_out = d.tel.header.get("outcome") == "timeout" or any(
+        e.get("kind") == "timeout" for e in d.tel.events
+    )
+    if timed_out:
+        timeout_events = [e for e in d.tel.events if e.get("kind") == "timeout"]
+        ev = timeout_events[0] if timeout_events else _end_event(d)
+        counted.append(("timeout", ev))
+
+    times = np.array([float(e["t"]) for _, e in counted], dtype=np.float64)
+    speeds = d.value_at("speed", times).astype(np.float64) / KMH
+    route = d.route_s_at(times)
+    findings: list[Finding] = []
+    counts: dict[str, int] = {}
+    for k, (kind, event) in enumerate(counted):
+        counts[kind] = counts.get(kind, 0) + 1
+        speed = float(speeds[k])
+        id_text, en_text = pair(*ADVICE[kind], v=speed)
+        findings.append(
+            Finding(
+                t=float(event["t"]),
+                kind=kind,
+                severity=SEVERITY[kind],
+                position=Position(float(event["x"]), float(event["y"]), float(route[k])),
+                advice_id=id_text,
+                advice_en=en_text,
+                detail=_detail(event, speed),
+            )
+        )
+    factors = [Factor(kind, counts[kind], r.factors[kind]) for kind in sorted(counts)]
+    return factors, findings, counts
+
+
+def _detail(event: dict[str, Any], speed_kmh: float) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "speed_kmh": round(speed_kmh, 1) if math.isfinite(speed_kmh) else None
+    }
+    for key in ("with", "id", "other", "signal"):
+        value = event.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            detail[key] = value
+    return detail
+
+
+def _end_event(d: Drive) -> dict[str, Any]:
+    if d.n == 0:
+        return {"t": 0.0, "x": float("nan"), "y": float("nan")}
+    return {
+        "t": float(d.t[-1]),
+        "x": float(d.col["x"][-1]),
+        "y": float(d.col["y"][-1]),
+    }

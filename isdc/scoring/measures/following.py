@@ -1,0 +1,166 @@
+"""Following: time headway to the vehicle ahead and time-to-collision (TTC, TET).
+
+Time headway is gap / own speed; the share of following time below the rule (2 s, doubled on
+wet roads) and below 1 s and the minimum are reported. TTC is gap / closing speed while closing;
+TET is the time spent below the critical TTC (Minderhoud & Bovy 2001).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from isdc.scoring.drive import KMH, Drive
+from isdc.scoring.results import Finding, PartResult
+from isdc.scoring.rubric import Rubric
+from isdc.scoring.signals import keep_longer, peak_index, run_durations, runs, runs_to_mask
+from isdc.scoring.wording import pair
+
+MIN_CLOSING = 0.1  # m/s; slower closing is measurement noise, not an approach
+TTC_EPISODE_MIN_S = 0.3  # a TTC dip shorter than this is a sensor blip, not a near miss
+
+
+def measure_following(d: Drive, r: Rubric) -> PartResult:
+    rules = r.following
+    speed, gap, closing = d.col["speed"], d.col["lead_gap"], d.col["lead_closing"]
+    moving = d.moving(rules.speed_gate_kmh)
+    nan = np.float32(np.nan)
+    headway = np.divide(gap, speed, out=np.full(d.n, nan, dtype=np.float32), where=moving)
+    headway[gap < 0] = nan
+    following = headway <= np.float32(rules.follow_within_s)
+    wet = d.col["friction"] < np.float32(rules.wet_friction_below)
+    rule_headway = np.where(
+        wet,
+        np.float32(rules.headway_s * rules.wet_headway_factor),
+        np.float32(rules.headway_s),
+    )
+    below = following & (headway < rule_headway)
+    close = following & (headway < np.float32(rules.close_headway_s))
+    approaching = moving & (closing > MIN_CLOSING) & (gap >= 0)
+    ttc = np.divide(gap, closing, out=np.full(d.n, nan, dtype=np.float32), where=approaching)
+    critical = ttc < np.float32(rules.ttc_critical_s)
+
+    follow_time = d.time(following)
+    tet = d.time(critical)
+    part = PartResult("following", applicable=follow_time > 0 or bool(np.any(approaching)))
+    if not part.applicable:
+        part.note = {
+            "id": "Tidak ada kendaraan di depan yang diikuti.",
+            "en": "No vehicle ahead was followed.",
+        }
+    pct_below = 100 * d.time(below) / follow_time if follow_time > 0 else 0.0
+    pct_close = 100 * d.time(close) / follow_time if follow_time > 0 else 0.0
+    min_headway = float(np.fmin.reduce(headway, where=following, initial=np.inf))
+    min_ttc = float(np.fmin.reduce(ttc, initial=np.inf))
+
+    part.deduct(
+        "headway_below_rule", pct_below, "%", rules.points_per_pct_below_headway * pct_below
+    )
+    part.deduct("headway_below_close", pct_close, "%", rules.points_per_pct_below_close * pct_close)
+    part.deduct("tet", tet, "s", rules.points_per_s_tet * tet)
+    if np.isfinite(min_ttc):
+        deficit = max(0.0, rules.ttc_critical_s - min_ttc)
+        part.deduct("ttc_min", min_ttc, "s", rules.points_per_s_ttc_deficit * deficit)
+
+    # Findings: close-following episodes, long short-headway episodes without a close one in
+    # them, and near misses (TTC below critical).
+    c_starts, c_ends = keep_longer(d.t, d.dt, *runs(close), rules.episode_min_s)
+    inv_headway = -headway
+    for i, dur in _episodes(d, inv_headway, c_starts, c_ends):
+        part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), True))
+    b_starts, b_ends = keep_longer(d.t, d.dt, *runs(below), rules.short_episode_min_s)
+    if b_starts.size:
+        reported = np.concatenate(([0], np.cumsum(runs_to_mask(c_starts, c_ends, d.n))))
+        alone = reported[b_ends] - reported[b_starts] == 0
+        b_starts, b_ends = b_starts[alone], b_ends[alone]
+    for i, dur in _episodes(d, inv_headway, b_starts, b_ends):
+        part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), False))
+    t_starts, t_ends = keep_longer(d.t, d.dt, *runs(critical), TTC_EPISODE_MIN_S)
+    for i, _dur in _episodes(d, -ttc, t_starts, t_ends):
+        part.findings.append(_ttc_finding(d, i, float(ttc[i]), rules.ttc_critical_s))
+
+    part.measures.update(
+        {
+            "following_time_s": round(follow_time, 2),
+            "headway_min_s": round(min_headway, 2) if np.isfinite(min_headway) else None,
+            "headway_share_below_rule": round(pct_below / 100, 4),
+            "headway_share_below_2s": round(
+                d.time(following & (headway < np.float32(2.0))) / follow_time, 4
+            )
+            if follow_time > 0
+            else 0.0,
+            "headway_share_below_1s": round(
+                d.time(following & (headway < np.float32(1.0))) / follow_time, 4
+            )
+            if follow_time > 0
+            else 0.0,
+            "ttc_min_s": round(min_ttc, 2) if np.isfinite(min_ttc) else None,
+            "tet_s": round(tet, 2),
+        }
+    )
+    return part
+
+
+def _episodes(d: Drive, value: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    """(peak index, duration) of each run, the peak being the largest ``value`` inside it."""
+    peaks = peak_index(value, starts, ends)
+    return zip(peaks.tolist(), run_durations(d.t, d.dt, starts, ends).tolist(), strict=True)
+
+
+def _headway_finding(
+    d: Drive, i: int, duration: float, headway: float, wet: bool, close: bool
+) -> Finding:
+    speed_kmh = float(d.col["speed"][i]) / KMH
+    gap = float(d.col["lead_gap"][i])
+    keep_id = "Jalan basah: jaga minimal 4 detik." if wet else "Jaga minimal 2 detik, idealnya 3."
+    keep_en = "Wet road: keep at least 4 s." if wet else "Keep at least 2 s, ideally 3 s."
+    text = pair(
+        "Anda hanya {h:1} detik ({gap:0} m) di belakang kendaraan depan pada {v:0} km/jam "
+        "selama {dur:1} dtk. {keep} Hitung 'seribu satu, seribu dua, seribu tiga' dari saat "
+        "kendaraan depan melewati sebuah patokan.",
+        "You were only {h:1} s ({gap:0} m) behind the vehicle ahead at {v:0} km/h for "
+        "{dur:1} s. {keep_en} Count 'one thousand and one, two, three' from when it passes a "
+        "landmark.",
+        h=headway,
+        gap=gap,
+        v=speed_kmh,
+        dur=duration,
+        keep=keep_id,
+        keep_en=keep_en,
+    )
+    return Finding(
+        t=float(d.t[i]),
+        kind="close_following" if close else "short_headway",
+        severity="major" if close else "minor",
+        position=d.position(i),
+        advice_id=text[0],
+        advice_en=text[1],
+        detail={
+            "headway_s": round(headway, 2),
+            "gap_m": round(gap, 1),
+            "speed_kmh": round(speed_kmh, 1),
+            "duration_s": round(duration, 2),
+            "wet": wet,
+        },
+    )
+
+
+def _ttc_finding(d: Drive, i: int, ttc: float, critical: float) -> Finding:
+    closing_kmh = float(d.col["lead_closing"][i]) / KMH
+    text = pair(
+        "Waktu-menuju-tabrakan turun ke {ttc:1} detik: Anda mendekati kendaraan depan "
+        "{c:0} km/jam lebih cepat darinya. Mulai mengerem begitu jarak menyusut, jangan "
+        "menunggu.",
+        "Time to collision fell to {ttc:1} s: you were closing on the vehicle ahead at "
+        "{c:0} km/h. Brake as soon as the gap starts to shrink; do not wait.",
+        ttc=ttc,
+        c=closing_kmh,
+    )
+    return Finding(
+        t=float(d.t[i]),
+        kind="low_ttc",
+        severity="critical" if ttc < critical * 2 / 3 else "major",
+        position=d.position(i),
+        advice_id=text[0],
+        advice_en=text[1],
+        detail={"ttc_s": round(ttc, 2), "closing_kmh": round(closing_kmh, 1)},
+    )

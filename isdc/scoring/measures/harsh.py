@@ -1,0 +1,204 @@
+"""Harsh events: braking, acceleration, cornering and use of the tyres' grip limit.
+
+An event starts when its signal rises above the vehicle's threshold, ends when it falls below
+the threshold less the hysteresis, must last a minimum time and only counts above a speed gate
+(fleet telematics practice). Braking hard in the seconds after a hazard begins is the right
+response and is not counted. A grip event that overlaps a braking/acceleration/cornering event
+is folded into it, so one manoeuvre is one finding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from isdc.scoring.drive import GRAVITY, KMH, Drive
+from isdc.scoring.results import Finding, PartResult
+from isdc.scoring.rubric import Rubric
+from isdc.scoring.signals import (
+    hysteresis_runs,
+    keep_longer,
+    peak_index,
+    runs_to_mask,
+)
+from isdc.scoring.wording import pair
+
+KINDS = ("braking", "accelerating", "cornering", "grip")
+FINDING_KIND = {
+    "braking": "harsh_braking",
+    "accelerating": "harsh_accelerating",
+    "cornering": "harsh_cornering",
+    "grip": "grip_limit",
+}
+
+
+def measure_harsh(d: Drive, r: Rubric) -> PartResult:
+    rules = r.harsh
+    vehicle = r.vehicle(str(d.tel.header.get("vehicle", "car")))
+    part = PartResult("harsh", applicable=True)
+    lon, lat = d.col["accel_lon"], d.col["accel_lat"]
+    g = np.float32(GRAVITY)
+    signals = {
+        "braking": -lon / g,
+        "accelerating": lon / g,
+        "cornering": np.abs(lat) / g,
+        # Share of the friction circle in use: |a| / (mu g).
+        "grip": np.hypot(lon, lat) / (np.maximum(d.col["friction"], np.float32(0.05)) * g),
+    }
+    thresholds = {
+        "braking": vehicle.braking_g,
+        "accelerating": vehicle.accelerating_g,
+        "cornering": vehicle.cornering_g,
+        "grip": vehicle.grip_use,
+    }
+    found: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    exempt_count = 0
+    for kind in KINDS:
+        value = signals[kind]
+        enter = thresholds[kind]
+        allowed = d.moving(rules.speed_gate_kmh[kind])
+        starts, ends = hysteresis_runs(value, enter, enter * (1 - rules.hysteresis), allowed)
+        starts, ends = keep_longer(d.t, d.dt, starts, ends, rules.min_duration_s)
+        if kind in ("braking", "grip") and starts.size and d.hazard_times.size:
+            keep = ~_after_hazard(d.t[starts], d.hazard_times, rules.hazard_exempt_s)
+            exempt_count += int(np.count_nonzero(~keep)) if kind == "braking" else 0
+            starts, ends = starts[keep], ends[keep]
+        found[kind] = (starts, ends, peak_index(value, starts, ends))
+
+    # Fold grip events into overlapping braking/acceleration/cornering events.
+    g_starts, g_ends, g_peaks = found["grip"]
+    near_limit = np.zeros(d.n, dtype=bool)
+    if g_starts.size:
+        near_limit = runs_to_mask(g_starts, g_ends, d.n)
+        covered = np.zeros(d.n, dtype=bool)
+        for kind in ("braking", "accelerating", "cornering"):
+            s, e, _ = found[kind]
+            if s.size:
+                covered |= runs_to_mask(s, e, d.n)
+        inside = np.concatenate(([0], np.cumsum(covered)))
+        alone = inside[g_ends] - inside[g_starts] == 0
+        found["grip"] = (g_starts[alone], g_ends[alone], g_peaks[alone])
+
+    speed = d.col["speed"]
+    friction = d.col["friction"]
+    for kind in KINDS:
+        starts, ends, peaks = found[kind]
+        value = signals[kind]
+        enter = thresholds[kind]
+        ratio = value[peaks].astype(np.float64) / enter
+        # Half the points at the threshold, all of them from full_points_ratio on.
+        scale = 0.5 + 0.5 * np.clip((ratio - 1) / (rules.full_points_ratio - 1), 0, 1)
+        points = rules.points[kind] * scale
+        part.deduct(FINDING_KIND[kind], float(starts.size), "events", float(points.sum()))
+        limit_hit = near_limit[peaks] if kind != "grip" else np.ones(peaks.size, dtype=bool)
+        for i, peak_ratio, at_limit in zip(
+            peaks.tolist(), ratio.tolist(), limit_hit.tolist(), strict=True
+        ):
+            part.findings.append(
+                _harsh_finding(
+                    d,
+                    kind,
+                    i,
+                    float(value[i]),
+                    peak_ratio >= rules.full_points_ratio or at_limit,
+                    float(speed[i]) / KMH,
+                    float(friction[i]),
+                    at_limit,
+                )
+            )
+    peak_decel = float(np.fmax.reduce(-lon, where=d.moving(1.0), initial=0.0)) / GRAVITY
+    part.measures.update(
+        {
+            "harsh_braking": int(found["braking"][0].size),
+            "harsh_accelerating": int(found["accelerating"][0].size),
+            "harsh_cornering": int(found["cornering"][0].size),
+            "grip_limit_events": int(found["grip"][0].size),
+            "hazard_braking_exempt": exempt_count,
+            "peak_decel_g": round(peak_decel, 3),
+            "peak_lat_g": round(
+                float(np.fmax.reduce(np.abs(lat), where=d.moving(1.0), initial=0.0)) / GRAVITY, 3
+            ),
+        }
+    )
+    return part
+
+
+def _after_hazard(times: np.ndarray, hazards: np.ndarray, window_s: float) -> np.ndarray:
+    """True for each time within ``window_s`` after the latest hazard onset before it."""
+    latest = np.searchsorted(hazards, times, side="right") - 1
+    has = latest >= 0
+    out = np.zeros(times.shape[0], dtype=bool)
+    out[has] = times[has] - hazards[latest[has]] <= window_s
+    return out
+
+
+def _harsh_finding(
+    d: Drive,
+    kind: str,
+    i: int,
+    peak: float,
+    major: bool,
+    speed_kmh: float,
+    friction: float,
+    at_limit: bool,
+) -> Finding:
+    if kind == "braking":
+        text = pair(
+            "Anda mengerem {g:2} g pada {v:0} km/jam. Lihat jauh ke depan, antisipasi, dan "
+            "mulai mengerem lebih awal secara bertahap.",
+            "You braked at {g:2} g from {v:0} km/h. Look further ahead, anticipate, and start "
+            "braking earlier and more gradually.",
+            g=peak,
+            v=speed_kmh,
+        )
+    elif kind == "accelerating":
+        text = pair(
+            "Anda berakselerasi {g:2} g pada {v:0} km/jam. Tekan pedal gas perlahan: "
+            "akselerasi halus menjaga cengkeraman ban dan menghemat BBM.",
+            "You accelerated at {g:2} g at {v:0} km/h. Press the throttle progressively: "
+            "smooth acceleration keeps grip and saves fuel.",
+            g=peak,
+            v=speed_kmh,
+        )
+    elif kind == "cornering":
+        text = pair(
+            "Anda menikung dengan {g:2} g pada {v:0} km/jam. Kurangi kecepatan sebelum "
+            "tikungan, bukan di dalamnya.",
+            "You cornered at {g:2} g at {v:0} km/h. Slow down before the bend, not in it.",
+            g=peak,
+            v=speed_kmh,
+        )
+    else:
+        wet = friction < 0.5
+        text = pair(
+            "Ban memakai {pct:0} % dari cengkeraman yang tersedia ({road}, μ {mu:2}) pada "
+            "{v:0} km/jam. Kurangi kecepatan dan buat setiap gerakan kemudi, gas dan rem "
+            "lebih halus.",
+            "The tyres used {pct:0} % of the grip available ({road_en}, μ {mu:2}) at {v:0} "
+            "km/h. Slow down and make every steering, throttle and brake input gentler.",
+            pct=peak * 100,
+            mu=friction,
+            v=speed_kmh,
+            road="jalan basah" if wet else "jalan kering",
+            road_en="wet road" if wet else "dry road",
+        )
+    if at_limit and kind != "grip":
+        text = (
+            text[0] + " Ban hampir kehilangan cengkeraman.",
+            text[1] + " The tyres were close to losing grip.",
+        )
+    detail: dict[str, float | bool] = {"speed_kmh": round(speed_kmh, 1)}
+    if kind == "grip":
+        detail["grip_use"] = round(peak, 3)
+        detail["friction"] = round(friction, 2)
+    else:
+        detail["peak_g"] = round(peak, 3)
+        detail["near_grip_limit"] = at_limit
+    return Finding(
+        t=float(d.t[i]),
+        kind=FINDING_KIND[kind],
+        severity="major" if major else "minor",
+        position=d.position(i),
+        advice_id=text[0],
+        advice_en=text[1],
+        detail=detail,
+    )

@@ -1,0 +1,91 @@
+"""Words and numbers for reports in Indonesian and English: labels, units, number formats."""
+
+from __future__ import annotations
+
+import math
+
+LANGS: tuple[str, ...] = ("id", "en")
+
+
+def num(value: float, digits: int = 0, lang: str = "en") -> str:
+    """A number as a person writes it: Indonesian uses a decimal comma."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def pair(id_fmt: str, en_fmt: str, **values: float | str) -> tuple[str, str]:
+    """Format one advice line in both languages; floats are written as ``{name:digits}``.
+
+    Placeholders look like ``{speed:0}`` (a number with 0 decimals) or ``{what}`` (text).
+    """
+    return _fill(id_fmt, values, "id"), _fill(en_fmt, values, "en")
+
+
+def _fill(template: str, values: dict[str, float | str], lang: str) -> str:
+    out = template
+    for key, value in values.items():
+        if isinstance(value, str):
+            out = out.replace("{" + key + "}", value)
+            continue
+        for digits in range(4):
+            out = out.replace("{" + f"{key}:{digits}" + "}", num(value, digits, lang))
+    return out
+
+
+PART_TITLES: dict[str, dict[str, str]] = {
+    "speed": {"id": "Kecepatan", "en": "Speed"},
+    "harsh": {"id": "Pengereman/akselerasi/menikung", "en": "Braking/acceleration/cornering"},
+    "following": {"id": "Jarak ikut", "en": "Following distance"},
+    "lane": {"id": "Menjaga lajur", "en": "Lane keeping"},
+    "hazard": {"id": "Respons bahaya", "en": "Hazard response"},
+    "smoothness": {"id": "Kehalusan", "en": "Smoothness"},
+}
+
+SEVERITY_TITLES: dict[str, dict[str, str]] = {
+    "minor": {"id": "ringan", "en": "minor"},
+    "major": {"id": "berat", "en": "major"},
+    "critical": {"id": "kritis", "en": "critical"},
+}
+
+# Labels for deductions and rule factors in the text report.
+MEASURE_TITLES: dict[str, dict[str, str]] = {
+    "time_over_limit": {"id": "waktu di atas batas", "en": "time over the limit"},
+    "max_excess": {"id": "kelebihan terbesar", "en": "largest excess"},
+    "harsh_braking": {"id": "pengereman mendadak", "en": "harsh braking"},
+    "harsh_accelerating": {"id": "akselerasi mendadak", "en": "harsh acceleration"},
+    "harsh_cornering": {"id": "menikung keras", "en": "harsh cornering"},
+    "grip_limit": {"id": "batas cengkeraman", "en": "grip limit"},
+    "headway_below_rule": {"id": "waktu jarak < aturan", "en": "headway below the rule"},
+    "headway_below_close": {"id": "waktu jarak < 1 detik", "en": "headway below 1 s"},
+    "tet": {"id": "waktu TTC kritis (TET)", "en": "time at critical TTC (TET)"},
+    "ttc_min": {"id": "TTC terendah", "en": "lowest TTC"},
+    "sdlp": {"id": "SDLP (goyangan lajur)", "en": "SDLP (lane weave)"},
+    "lane_departures": {"id": "keluar lajur", "en": "lane departures"},
+    "reaction_time": {"id": "waktu reaksi", "en": "reaction time"},
+    "missed_hazard": {"id": "bahaya tanpa reaksi", "en": "missed hazard"},
+    "jerk_rms": {"id": "sentakan (jerk) RMS", "en": "jerk RMS"},
+    "steering_reversals": {"id": "koreksi kemudi", "en": "steering reversals"},
+    "collision_pedestrian": {"id": "tabrakan pejalan kaki", "en": "pedestrian collision"},
+    "collision_vehicle": {"id": "tabrakan kendaraan", "en": "vehicle collision"},
+    "collision_static": {"id": "tabrakan benda", "en": "collision with an object"},
+    "red_light": {"id": "lampu merah", "en": "red light"},
+    "amber_light": {"id": "lampu kuning", "en": "amber light"},
+    "stop_sign": {"id": "rambu STOP", "en": "stop sign"},
+    "fail_to_yield": {"id": "tidak memberi jalan", "en": "failure to yield"},
+    "off_road": {"id": "keluar jalan", "en": "off road"},
+    "wrong_side": {"id": "sisi kanan jalan", "en": "wrong side"},
+    "timeout": {"id": "waktu habis", "en": "timeout"},
+}
+
+UNIT_TITLES: dict[str, dict[str, str]] = {
+    "%": {"id": "%", "en": "%"},
+    "km/h": {"id": "km/jam", "en": "km/h"},
+    "s": {"id": "dtk", "en": "s"},
+    "m": {"id": "m", "en": "m"},
+    "cm": {"id": "cm", "en": "cm"},
+    "events": {"id": "kejadian", "en": "events"},
+    "per min": {"id": "per menit", "en": "per min"},
+    "m/s^3": {"id": "m/dtk³", "en": "m/s³"},
+}
