@@ -123,9 +123,9 @@ def _route_completion(d: Drive, rubric: Rubric) -> tuple[float, Finding | None]:
         return completion, None
     i = int(np.nanargmax(route_s))
     id_text, en_text = pair(
-        "Anda menyelesaikan {pct:0} % rute ({s:0} dari {len:0} m). Selesaikan seluruh rute "
+        "Anda menyelesaikan {pct:.0f} % rute ({s:.0f} dari {len:.0f} m). Selesaikan seluruh rute "
         "dengan aman untuk dapat lulus.",
-        "You completed {pct:0} % of the route ({s:0} of {len:0} m). Finish the whole route "
+        "You completed {pct:.0f} % of the route ({s:.0f} of {len:.0f} m). Finish the whole route "
         "safely to pass.",
         pct=completion * 100,
         s=furthest,

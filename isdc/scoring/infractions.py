@@ -42,58 +42,58 @@ _STATIC = {"static", "object", "barrier", "wall", "pole", "tree", "building", "k
 
 ADVICE: dict[str, tuple[str, str]] = {
     "red_light": (
-        "Anda melewati garis henti saat lampu merah pada {v:0} km/jam. Saat lampu kuning menyala "
+        "Anda melewati garis henti saat lampu merah pada {v:.0f} km/jam. Saat lampu kuning menyala "
         "dan Anda masih bisa berhenti dengan nyaman, berhentilah di belakang garis.",
-        "You crossed the stop line on red at {v:0} km/h. When the light turns amber and you "
+        "You crossed the stop line on red at {v:.0f} km/h. When the light turns amber and you "
         "can still stop comfortably, stop behind the line.",
     ),
     "amber_light": (
-        "Anda melintas saat lampu kuning pada {v:0} km/jam padahal masih bisa berhenti dengan "
+        "Anda melintas saat lampu kuning pada {v:.0f} km/jam padahal masih bisa berhenti dengan "
         "aman. Kuning berarti bersiap berhenti, bukan mempercepat.",
-        "You crossed on amber at {v:0} km/h although you could have stopped safely. Amber "
+        "You crossed on amber at {v:.0f} km/h although you could have stopped safely. Amber "
         "means prepare to stop, not speed up.",
     ),
     "stop_sign": (
-        "Anda tidak berhenti penuh di rambu STOP (kecepatan {v:0} km/jam). Berhenti total di "
+        "Anda tidak berhenti penuh di rambu STOP (kecepatan {v:.0f} km/jam). Berhenti total di "
         "belakang garis, lihat kanan-kiri, baru jalan.",
-        "You did not stop fully at the stop sign ({v:0} km/h). Stop completely behind the "
+        "You did not stop fully at the stop sign ({v:.0f} km/h). Stop completely behind the "
         "line, look both ways, then go.",
     ),
     "fail_to_yield": (
-        "Pejalan kaki sedang atau akan menyeberang dan Anda tidak memberi jalan ({v:0} "
+        "Pejalan kaki sedang atau akan menyeberang dan Anda tidak memberi jalan ({v:.0f} "
         "km/jam). Pelankan saat mendekati zebra cross dan berhenti di belakang garis bila ada "
         "yang menyeberang.",
-        "A pedestrian was on or entering the crossing and you did not give way ({v:0} km/h). "
+        "A pedestrian was on or entering the crossing and you did not give way ({v:.0f} km/h). "
         "Slow down approaching crossings and stop behind the line when someone is crossing.",
     ),
     "off_road": (
-        "Kendaraan keluar dari badan jalan pada {v:0} km/jam. Kurangi kecepatan sebelum "
+        "Kendaraan keluar dari badan jalan pada {v:.0f} km/jam. Kurangi kecepatan sebelum "
         "tikungan dan arahkan pandangan ke arah tujuan.",
-        "The vehicle left the road at {v:0} km/h. Slow down before bends and look where you "
+        "The vehicle left the road at {v:.0f} km/h. Slow down before bends and look where you "
         "want to go.",
     ),
     "wrong_side": (
-        "Anda berada di sisi kanan jalan pada {v:0} km/jam. Indonesia wajib lajur kiri "
+        "Anda berada di sisi kanan jalan pada {v:.0f} km/jam. Indonesia wajib lajur kiri "
         "(Pasal 108); menyalip hanya bila jalan di depan jelas kosong.",
-        "You drove on the right-hand side at {v:0} km/h. Indonesia keeps left (Article 108); "
+        "You drove on the right-hand side at {v:.0f} km/h. Indonesia keeps left (Article 108); "
         "overtake only when the road ahead is clearly free.",
     ),
     "collision_pedestrian": (
-        "Anda menabrak pejalan kaki pada {v:0} km/jam. Di tempat orang berjalan, melajulah "
+        "Anda menabrak pejalan kaki pada {v:.0f} km/jam. Di tempat orang berjalan, melajulah "
         "cukup pelan agar bisa berhenti dalam jarak yang terlihat kosong.",
-        "You hit a pedestrian at {v:0} km/h. Where people walk, drive slowly enough to stop "
+        "You hit a pedestrian at {v:.0f} km/h. Where people walk, drive slowly enough to stop "
         "within the distance you can see to be clear.",
     ),
     "collision_vehicle": (
-        "Anda bertabrakan dengan kendaraan lain pada {v:0} km/jam. Jaga jarak 3 detik dan "
+        "Anda bertabrakan dengan kendaraan lain pada {v:.0f} km/jam. Jaga jarak 3 detik dan "
         "periksa spion serta titik buta sebelum berpindah lajur.",
-        "You collided with another vehicle at {v:0} km/h. Keep a 3-second gap and check "
+        "You collided with another vehicle at {v:.0f} km/h. Keep a 3-second gap and check "
         "mirrors and the blind spot before changing lanes.",
     ),
     "collision_static": (
-        "Anda menabrak benda di tepi jalan pada {v:0} km/jam. Pelankan dan perkirakan lebar "
+        "Anda menabrak benda di tepi jalan pada {v:.0f} km/jam. Pelankan dan perkirakan lebar "
         "kendaraan sebelum melewati celah sempit atau tikungan.",
-        "You hit a roadside object at {v:0} km/h. Slow down and judge your vehicle's width "
+        "You hit a roadside object at {v:.0f} km/h. Slow down and judge your vehicle's width "
         "before narrow gaps and bends.",
     ),
     "timeout": (

@@ -12,6 +12,9 @@ import numpy as np
 
 _EMPTY = np.empty(0, dtype=np.intp)
 
+# Episodes of one kind (speeding, close following) closer together than this are one episode.
+EPISODE_MERGE_S = 3.0
+
 
 def sample_durations(t: np.ndarray) -> np.ndarray:
     """How long each sample stands for: the time to the next sample, the last one a nominal step.
@@ -85,6 +88,14 @@ def keep_longer(
     return starts[keep], ends[keep]
 
 
+def count_before(mask: np.ndarray) -> np.ndarray:
+    """``c[i]`` = number of True values in ``mask[:i]`` (length n + 1), so that
+    ``c[end] - c[start]`` counts the True values inside any run."""
+    out = np.zeros(mask.shape[0] + 1, dtype=np.int32)
+    np.cumsum(mask, dtype=np.int32, out=out[1:])
+    return out
+
+
 def run_indices(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every sample index inside the runs, concatenated, and the run number of each."""
     lengths = ends - starts
@@ -93,6 +104,18 @@ def run_indices(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nd
     offsets = np.cumsum(lengths) - lengths
     idx = np.arange(total) + (starts - offsets)[run_of]
     return idx, run_of
+
+
+def merge_close(
+    t: np.ndarray, starts: np.ndarray, ends: np.ndarray, gap_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Join runs separated by less than ``gap_s`` seconds: hovering around a threshold is one
+    episode for the person reading the report, not a dozen."""
+    if starts.shape[0] < 2:
+        return starts, ends
+    gaps = t[starts[1:]] - t[ends[:-1] - 1]
+    new = np.concatenate(([True], gaps >= gap_s))
+    return starts[new], ends[np.concatenate((new[1:], [True]))]
 
 
 def peak_index(value: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -115,7 +138,7 @@ def runs_to_mask(starts: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
     marks = np.zeros(n + 1, dtype=np.int32)
     np.add.at(marks, starts, 1)
     np.add.at(marks, ends, -1)
-    return np.cumsum(marks[:-1]) > 0
+    return np.cumsum(marks[:-1], dtype=np.int32) > 0
 
 
 def lagged_difference(value: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:

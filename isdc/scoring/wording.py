@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import string
 
 LANGS: tuple[str, ...] = ("id", "en")
 
@@ -15,23 +17,36 @@ def num(value: float, digits: int = 0, lang: str = "en") -> str:
     return text.replace(".", ",") if lang == "id" else text
 
 
+@functools.lru_cache(maxsize=512)
+def _parse(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A template split once into (literal text, field name, format spec) pieces."""
+    return tuple(
+        (literal, field, spec or "")
+        for literal, field, spec, _ in string.Formatter().parse(template)
+    )
+
+
 def pair(id_fmt: str, en_fmt: str, **values: float | str) -> tuple[str, str]:
-    """Format one advice line in both languages; floats are written as ``{name:digits}``.
+    """Format one advice line in both languages with ``str.format``-style placeholders.
 
-    Placeholders look like ``{speed:0}`` (a number with 0 decimals) or ``{what}`` (text).
+    Numbers are written the way each language writes them: ``{speed:.0f}`` gives "52" in both,
+    ``{g:.2f}`` gives "0,45" in Indonesian and "0.45" in English. Texts are inserted as given.
     """
-    return _fill(id_fmt, values, "id"), _fill(en_fmt, values, "en")
+    return _render(id_fmt, values, ","), _render(en_fmt, values, ".")
 
 
-def _fill(template: str, values: dict[str, float | str], lang: str) -> str:
-    out = template
-    for key, value in values.items():
-        if isinstance(value, str):
-            out = out.replace("{" + key + "}", value)
+def _render(template: str, values: dict[str, float | str], decimal: str) -> str:
+    out = []
+    for literal, field, spec in _parse(template):
+        out.append(literal)
+        if field is None:
             continue
-        for digits in range(4):
-            out = out.replace("{" + f"{key}:{digits}" + "}", num(value, digits, lang))
-    return out
+        value = values[field]
+        text = format(value, spec)
+        if decimal != "." and not isinstance(value, str):
+            text = text.replace(".", decimal)
+        out.append(text)
+    return "".join(out)
 
 
 PART_TITLES: dict[str, dict[str, str]] = {

@@ -12,7 +12,16 @@ import numpy as np
 from isdc.scoring.drive import KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import keep_longer, peak_index, run_durations, runs, runs_to_mask
+from isdc.scoring.signals import (
+    EPISODE_MERGE_S,
+    count_before,
+    keep_longer,
+    merge_close,
+    peak_index,
+    run_durations,
+    runs,
+    runs_to_mask,
+)
 from isdc.scoring.wording import pair
 
 MIN_CLOSING = 0.1  # m/s; slower closing is measurement noise, not an approach
@@ -63,13 +72,15 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
 
     # Findings: close-following episodes, long short-headway episodes without a close one in
     # them, and near misses (TTC below critical).
-    c_starts, c_ends = keep_longer(d.t, d.dt, *runs(close), rules.episode_min_s)
+    c_starts, c_ends = merge_close(d.t, *runs(close), EPISODE_MERGE_S)
+    c_starts, c_ends = keep_longer(d.t, d.dt, c_starts, c_ends, rules.episode_min_s)
     inv_headway = -headway
     for i, dur in _episodes(d, inv_headway, c_starts, c_ends):
         part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), True))
-    b_starts, b_ends = keep_longer(d.t, d.dt, *runs(below), rules.short_episode_min_s)
+    b_starts, b_ends = merge_close(d.t, *runs(below), EPISODE_MERGE_S)
+    b_starts, b_ends = keep_longer(d.t, d.dt, b_starts, b_ends, rules.short_episode_min_s)
     if b_starts.size:
-        reported = np.concatenate(([0], np.cumsum(runs_to_mask(c_starts, c_ends, d.n))))
+        reported = count_before(runs_to_mask(c_starts, c_ends, d.n))
         alone = reported[b_ends] - reported[b_starts] == 0
         b_starts, b_ends = b_starts[alone], b_ends[alone]
     for i, dur in _episodes(d, inv_headway, b_starts, b_ends):
@@ -114,11 +125,11 @@ def _headway_finding(
     keep_id = "Jalan basah: jaga minimal 4 detik." if wet else "Jaga minimal 2 detik, idealnya 3."
     keep_en = "Wet road: keep at least 4 s." if wet else "Keep at least 2 s, ideally 3 s."
     text = pair(
-        "Anda hanya {h:1} detik ({gap:0} m) di belakang kendaraan depan pada {v:0} km/jam "
-        "selama {dur:1} dtk. {keep} Hitung 'seribu satu, seribu dua, seribu tiga' dari saat "
+        "Anda hanya {h:.1f} detik ({gap:.0f} m) di belakang kendaraan depan pada {v:.0f} km/jam "
+        "selama {dur:.1f} dtk. {keep} Hitung 'seribu satu, seribu dua, seribu tiga' dari saat "
         "kendaraan depan melewati sebuah patokan.",
-        "You were only {h:1} s ({gap:0} m) behind the vehicle ahead at {v:0} km/h for "
-        "{dur:1} s. {keep_en} Count 'one thousand and one, two, three' from when it passes a "
+        "You were only {h:.1f} s ({gap:.0f} m) behind the vehicle ahead at {v:.0f} km/h for "
+        "{dur:.1f} s. {keep_en} Count 'one thousand and one, two, three' from when it passes a "
         "landmark.",
         h=headway,
         gap=gap,
@@ -147,11 +158,11 @@ def _headway_finding(
 def _ttc_finding(d: Drive, i: int, ttc: float, critical: float) -> Finding:
     closing_kmh = float(d.col["lead_closing"][i]) / KMH
     text = pair(
-        "Waktu-menuju-tabrakan turun ke {ttc:1} detik: Anda mendekati kendaraan depan "
-        "{c:0} km/jam lebih cepat darinya. Mulai mengerem begitu jarak menyusut, jangan "
+        "Waktu-menuju-tabrakan turun ke {ttc:.1f} detik: Anda mendekati kendaraan depan "
+        "{c:.0f} km/jam lebih cepat darinya. Mulai mengerem begitu jarak menyusut, jangan "
         "menunggu.",
-        "Time to collision fell to {ttc:1} s: you were closing on the vehicle ahead at "
-        "{c:0} km/h. Brake as soon as the gap starts to shrink; do not wait.",
+        "Time to collision fell to {ttc:.1f} s: you were closing on the vehicle ahead at "
+        "{c:.0f} km/h. Brake as soon as the gap starts to shrink; do not wait.",
         ttc=ttc,
         c=closing_kmh,
     )

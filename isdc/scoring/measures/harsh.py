@@ -15,6 +15,7 @@ from isdc.scoring.drive import GRAVITY, KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.signals import (
+    count_before,
     hysteresis_runs,
     keep_longer,
     peak_index,
@@ -22,6 +23,7 @@ from isdc.scoring.signals import (
 )
 from isdc.scoring.wording import pair
 
+_NONE = np.empty(0, dtype=np.intp)
 KINDS = ("braking", "accelerating", "cornering", "grip")
 FINDING_KIND = {
     "braking": "harsh_braking",
@@ -42,7 +44,8 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
         "accelerating": lon / g,
         "cornering": np.abs(lat) / g,
         # Share of the friction circle in use: |a| / (mu g).
-        "grip": np.hypot(lon, lat) / (np.maximum(d.col["friction"], np.float32(0.05)) * g),
+        "grip": np.sqrt(lon * lon + lat * lat)
+        / (np.maximum(d.col["friction"], np.float32(0.05)) * g),
     }
     thresholds = {
         "braking": vehicle.braking_g,
@@ -55,6 +58,9 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
     for kind in KINDS:
         value = signals[kind]
         enter = thresholds[kind]
+        if not float(np.fmax.reduce(value, initial=-np.inf)) > enter:
+            found[kind] = (_NONE, _NONE, _NONE)  # never past the threshold: skip the work
+            continue
         allowed = d.moving(rules.speed_gate_kmh[kind])
         starts, ends = hysteresis_runs(value, enter, enter * (1 - rules.hysteresis), allowed)
         starts, ends = keep_longer(d.t, d.dt, starts, ends, rules.min_duration_s)
@@ -74,7 +80,7 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
             s, e, _ = found[kind]
             if s.size:
                 covered |= runs_to_mask(s, e, d.n)
-        inside = np.concatenate(([0], np.cumsum(covered)))
+        inside = count_before(covered)
         alone = inside[g_ends] - inside[g_starts] == 0
         found["grip"] = (g_starts[alone], g_ends[alone], g_peaks[alone])
 
@@ -143,37 +149,37 @@ def _harsh_finding(
 ) -> Finding:
     if kind == "braking":
         text = pair(
-            "Anda mengerem {g:2} g pada {v:0} km/jam. Lihat jauh ke depan, antisipasi, dan "
+            "Anda mengerem {g:.2f} g pada {v:.0f} km/jam. Lihat jauh ke depan, antisipasi, dan "
             "mulai mengerem lebih awal secara bertahap.",
-            "You braked at {g:2} g from {v:0} km/h. Look further ahead, anticipate, and start "
+            "You braked at {g:.2f} g from {v:.0f} km/h. Look further ahead, anticipate, and start "
             "braking earlier and more gradually.",
             g=peak,
             v=speed_kmh,
         )
     elif kind == "accelerating":
         text = pair(
-            "Anda berakselerasi {g:2} g pada {v:0} km/jam. Tekan pedal gas perlahan: "
+            "Anda berakselerasi {g:.2f} g pada {v:.0f} km/jam. Tekan pedal gas perlahan: "
             "akselerasi halus menjaga cengkeraman ban dan menghemat BBM.",
-            "You accelerated at {g:2} g at {v:0} km/h. Press the throttle progressively: "
+            "You accelerated at {g:.2f} g at {v:.0f} km/h. Press the throttle progressively: "
             "smooth acceleration keeps grip and saves fuel.",
             g=peak,
             v=speed_kmh,
         )
     elif kind == "cornering":
         text = pair(
-            "Anda menikung dengan {g:2} g pada {v:0} km/jam. Kurangi kecepatan sebelum "
+            "Anda menikung dengan {g:.2f} g pada {v:.0f} km/jam. Kurangi kecepatan sebelum "
             "tikungan, bukan di dalamnya.",
-            "You cornered at {g:2} g at {v:0} km/h. Slow down before the bend, not in it.",
+            "You cornered at {g:.2f} g at {v:.0f} km/h. Slow down before the bend, not in it.",
             g=peak,
             v=speed_kmh,
         )
     else:
         wet = friction < 0.5
         text = pair(
-            "Ban memakai {pct:0} % dari cengkeraman yang tersedia ({road}, μ {mu:2}) pada "
-            "{v:0} km/jam. Kurangi kecepatan dan buat setiap gerakan kemudi, gas dan rem "
+            "Ban memakai {pct:.0f} % dari cengkeraman yang tersedia ({road}, μ {mu:.2f}) pada "
+            "{v:.0f} km/jam. Kurangi kecepatan dan buat setiap gerakan kemudi, gas dan rem "
             "lebih halus.",
-            "The tyres used {pct:0} % of the grip available ({road_en}, μ {mu:2}) at {v:0} "
+            "The tyres used {pct:.0f} % of the grip available ({road_en}, μ {mu:.2f}) at {v:.0f} "
             "km/h. Slow down and make every steering, throttle and brake input gentler.",
             pct=peak * 100,
             mu=friction,

@@ -86,9 +86,9 @@ def _position(d: Drive, event: dict) -> Position:
 def _slow_finding(d: Drive, event: dict, reaction: float) -> Finding:
     what_id, what_en = _what(event)
     text = pair(
-        "Anda baru mengerem {rt:1} detik setelah bahaya muncul{what}. Saat melihat tanda "
+        "Anda baru mengerem {rt:.1f} detik setelah bahaya muncul{what}. Saat melihat tanda "
         "bahaya (mobil parkir, anak di tepi jalan), siapkan kaki di atas pedal rem.",
-        "You braked {rt:1} s after the hazard appeared{what_en}. When you see a warning sign "
+        "You braked {rt:.1f} s after the hazard appeared{what_en}. When you see a warning sign "
         "(parked cars, children at the kerb), cover the brake pedal.",
         rt=reaction,
         what=what_id,
@@ -108,9 +108,9 @@ def _slow_finding(d: Drive, event: dict, reaction: float) -> Finding:
 def _missed_finding(d: Drive, event: dict, window: float) -> Finding:
     what_id, what_en = _what(event)
     text = pair(
-        "Anda tidak mengerem dalam {w:0} detik setelah bahaya muncul{what}. Amati tepi jalan "
+        "Anda tidak mengerem dalam {w:.0f} detik setelah bahaya muncul{what}. Amati tepi jalan "
         "terus-menerus dan kurangi kecepatan agar selalu bisa berhenti.",
-        "You did not brake within {w:0} s of the hazard appearing{what_en}. Keep scanning the "
+        "You did not brake within {w:.0f} s of the hazard appearing{what_en}. Keep scanning the "
         "roadside and keep your speed low enough to stop.",
         w=window,
         what=what_id,

@@ -34,17 +34,24 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
     jump = np.zeros(d.n, dtype=bool)
     if d.n > 1:
         jump[1:] = np.abs(offset[1:] - offset[:-1]) > np.float32(0.5) * width[1:]
-    # Stretches: a new one starts at every lane change and after every invalid sample.
-    boundary = jump | ~valid
-    seg = np.cumsum(boundary)
-    w = np.where(valid, d.dt, 0.0)
+    # Stretches: a new one starts at every lane change and where valid samples resume. The
+    # pooled within-stretch variance is sum(w x^2) - sum over stretches of (sum w x)^2 / sum w,
+    # computed with one reduceat per sum instead of a loop over stretches.
     sdlp = np.nan
     if valid_time > 0:
-        off64 = np.where(valid, offset, 0).astype(np.float64)
-        total = np.bincount(seg, weights=w)
-        mean = np.bincount(seg, weights=w * off64) / np.where(total > 0, total, 1)
-        dev = off64 - mean[seg]
-        sdlp = float(np.sqrt(np.dot(w, dev * dev) / valid_time))
+        resumed = valid.copy()
+        resumed[1:] &= jump[1:] | ~valid[:-1]
+        starts_seg = np.flatnonzero(resumed)
+        if starts_seg[0] != 0:
+            starts_seg = np.concatenate(([0], starts_seg))
+        w = d.dt * valid
+        x = np.where(valid, offset, np.float32(0)).astype(np.float64)
+        wx = w * x
+        sw = np.add.reduceat(w, starts_seg)
+        swx = np.add.reduceat(wx, starts_seg)
+        between = float(np.sum(swx * swx / np.where(sw > 0, sw, 1.0)))
+        variance = max(0.0, (float(np.dot(wx, x)) - between) / valid_time)
+        sdlp = float(np.sqrt(variance))
 
     margin = (width - np.float32(vehicle.width_m)) / np.float32(2)
     over_line = valid & (np.abs(offset) > margin)
@@ -78,9 +85,9 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
 def _departure_finding(d: Drive, i: int, duration: float, overshoot_m: float) -> Finding:
     left = float(d.col["lane_offset"][i]) > 0
     text = pair(
-        "Roda melewati garis lajur {side} sejauh {cm:0} cm selama {dur:1} dtk tanpa pindah "
+        "Roda melewati garis lajur {side} sejauh {cm:.0f} cm selama {dur:.1f} dtk tanpa pindah "
         "lajur. Arahkan pandangan jauh ke tengah lajur dan koreksi kemudi sedikit demi sedikit.",
-        "A wheel crossed the {side_en} lane line by {cm:0} cm for {dur:1} s without changing "
+        "A wheel crossed the {side_en} lane line by {cm:.0f} cm for {dur:.1f} s without changing "
         "lane. Look well ahead to the middle of your lane and correct with small steering inputs.",
         side="kiri" if left else "kanan",
         side_en="left" if left else "right",

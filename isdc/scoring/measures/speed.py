@@ -9,9 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from isdc.scoring.drive import KMH, Drive
-from isdc.scoring.results import Finding, PartResult
+from isdc.scoring.results import Finding, PartResult, Position
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import keep_longer, peak_index, run_durations, runs
+from isdc.scoring.signals import (
+    EPISODE_MERGE_S,
+    keep_longer,
+    merge_close,
+    peak_index,
+    run_durations,
+    runs,
+)
 from isdc.scoring.wording import pair
 
 MOVING_KMH = 2.0  # below this the vehicle is standing (waiting at a light), not driving
@@ -23,7 +30,8 @@ def measure_speed(d: Drive, r: Rubric) -> PartResult:
     speed, limit = d.col["speed"], d.col["speed_limit"]
     zone = d.col["school_zone"] != 0
     excess = speed - limit  # m/s; NaN where either is missing
-    over = (excess > np.float32(rules.tolerance_kmh * KMH)) & (limit > 0)
+    with_limit = limit > 0
+    over = (excess > np.float32(rules.tolerance_kmh * KMH)) & with_limit
     moving_time = d.time(d.moving(MOVING_KMH))
     time_over = d.time(over)
     zone_over = over & zone
@@ -31,21 +39,38 @@ def measure_speed(d: Drive, r: Rubric) -> PartResult:
     weighted_time = time_over + (rules.school_zone_weight - 1) * time_zone_over
     pct_time = 100 * weighted_time / moving_time if moving_time > 0 else 0.0
 
-    beyond = np.where(over, (excess - np.float32(rules.tolerance_kmh * KMH)) / np.float32(KMH), 0)
-    if time_zone_over > 0:
-        beyond = np.where(zone, beyond * np.float32(rules.school_zone_weight), beyond)
-    worst_beyond = float(beyond.max()) if d.n else 0.0
-    with_limit = limit > 0
+    # Largest excess beyond the tolerance, school-zone excess weighted; found from the maxima
+    # of the whole run and of the school-zone stretches, without building a weighted copy.
+    tol = rules.tolerance_kmh
     max_excess = float(np.fmax.reduce(excess, where=with_limit, initial=-np.inf))
+    worst_beyond = max(0.0, max_excess / KMH - tol) if time_over > 0 else 0.0
+    if time_zone_over > 0:
+        z_starts, z_ends = runs(zone)
+        zone_max = max(
+            float(np.fmax.reduce(excess[s:e], where=with_limit[s:e], initial=-np.inf))
+            for s, e in zip(z_starts.tolist(), z_ends.tolist(), strict=True)
+        )
+        worst_beyond = max(worst_beyond, (zone_max / KMH - tol) * rules.school_zone_weight)
 
     part.deduct("time_over_limit", pct_time, "%", rules.points_per_pct_time * pct_time)
     part.deduct("max_excess", worst_beyond, "km/h", rules.points_per_kmh_max_excess * worst_beyond)
 
-    starts, ends = keep_longer(d.t, d.dt, *runs(over), rules.episode_min_s)
+    starts, ends = merge_close(d.t, *runs(over), EPISODE_MERGE_S)
+    starts, ends = keep_longer(d.t, d.dt, starts, ends, rules.episode_min_s)
     peaks = peak_index(excess, starts, ends)
     durations = run_durations(d.t, d.dt, starts, ends)
-    for i, duration in zip(peaks.tolist(), durations.tolist(), strict=True):
-        part.findings.append(_speeding_finding(d, i, duration, bool(zone[i])))
+    for t, pos, speed_i, limit_i, duration, in_zone in zip(
+        d.t[peaks].tolist(),
+        d.positions(peaks),
+        d.values("speed", peaks),
+        d.values("speed_limit", peaks),
+        durations.tolist(),
+        zone[peaks].tolist(),
+        strict=True,
+    ):
+        part.findings.append(
+            _speeding_finding(t, pos, speed_i / KMH, limit_i / KMH, duration, in_zone)
+        )
 
     speed_moving = speed[d.moving(MOVING_KMH)]
     part.measures.update(
@@ -72,18 +97,18 @@ def _kmh_or_none(value: float) -> float | None:
     return round(value / KMH, 1) if np.isfinite(value) else None
 
 
-def _speeding_finding(d: Drive, i: int, duration: float, in_zone: bool) -> Finding:
-    speed = float(d.col["speed"][i]) / KMH
-    limit = float(d.col["speed_limit"][i]) / KMH
+def _speeding_finding(
+    t: float, position: Position, speed: float, limit: float, duration: float, in_zone: bool
+) -> Finding:
     over = speed - limit
     if in_zone:
         severity = "critical" if over >= 15 else "major"
         advice = pair(
-            "Di zona sekolah (ZoSS) Anda melaju {speed:0} km/jam, batasnya {limit:0} km/jam "
-            "(selama {dur:1} dtk). Anak-anak bisa menyeberang tiba-tiba: pelankan sebelum "
+            "Di zona sekolah (ZoSS) Anda melaju {speed:.0f} km/jam, batasnya {limit:.0f} km/jam "
+            "(selama {dur:.1f} dtk). Anak-anak bisa menyeberang tiba-tiba: pelankan sebelum "
             "permukaan merah dan siap berhenti.",
-            "In the school zone (ZoSS) you drove at {speed:0} km/h where the limit is "
-            "{limit:0} km/h (for {dur:1} s). Children can step out at any moment: slow down "
+            "In the school zone (ZoSS) you drove at {speed:.0f} km/h where the limit is "
+            "{limit:.0f} km/h (for {dur:.1f} s). Children can step out at any moment: slow down "
             "before the red surface and be ready to stop.",
             speed=speed,
             limit=limit,
@@ -92,24 +117,20 @@ def _speeding_finding(d: Drive, i: int, duration: float, in_zone: bool) -> Findi
     else:
         severity = "critical" if over >= 25 else "major" if over >= 10 else "minor"
         advice = pair(
-            "Anda mencapai {speed:0} km/jam di zona {limit:0} km/jam selama {dur:1} dtk. "
+            "Anda mencapai {speed:.0f} km/jam di zona {limit:.0f} km/jam selama {dur:.1f} dtk. "
             "Lepas gas lebih awal dan periksa speedometer setiap melihat rambu batas kecepatan.",
-            "You reached {speed:0} km/h in a {limit:0} km/h zone for {dur:1} s. Ease off "
+            "You reached {speed:.0f} km/h in a {limit:.0f} km/h zone for {dur:.1f} s. Ease off "
             "earlier and check the speedometer whenever you pass a speed-limit sign.",
             speed=speed,
             limit=limit,
             dur=duration,
         )
     return Finding(
-        t=float(d.t[i]),
+        t=t,
         kind="school_zone_speeding" if in_zone else "speeding",
         severity=severity,
-        position=d.position(i),
+        position=position,
         advice_id=advice[0],
         advice_en=advice[1],
-        detail={
-            "speed_kmh": round(speed, 1),
-            "limit_kmh": round(limit, 1),
-            "duration_s": round(duration, 2),
-        },
+        detail={"speed_kmh": speed, "limit_kmh": limit, "duration_s": duration},
     )
