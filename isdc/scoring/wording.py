@@ -72,8 +72,14 @@ MEASURE_TITLES: dict[str, dict[str, str]] = {
     "harsh_accelerating": {"id": "akselerasi mendadak", "en": "harsh acceleration"},
     "harsh_cornering": {"id": "menikung keras", "en": "harsh cornering"},
     "grip_limit": {"id": "batas cengkeraman", "en": "grip limit"},
-    "headway_below_rule": {"id": "waktu jarak < aturan", "en": "headway below the rule"},
-    "headway_below_close": {"id": "waktu jarak < 1 detik", "en": "headway below 1 s"},
+    "headway_below_rule": {
+        "id": "waktu berkendara dengan jarak < aturan",
+        "en": "driving time with headway below the rule",
+    },
+    "headway_below_close": {
+        "id": "waktu berkendara dengan jarak < 1 detik",
+        "en": "driving time with headway below 1 s",
+    },
     "tet": {"id": "waktu TTC kritis (TET)", "en": "time at critical TTC (TET)"},
     "ttc_min": {"id": "TTC terendah", "en": "lowest TTC"},
     "sdlp": {"id": "SDLP (goyangan lajur)", "en": "SDLP (lane weave)"},

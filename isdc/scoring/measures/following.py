@@ -50,14 +50,18 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
 
     follow_time = d.time(following)
     tet = d.time(critical)
-    part = PartResult("following", applicable=follow_time > 0 or bool(np.any(approaching)))
+    # Applicable when a vehicle was ahead while driving; the shares that cost points are of
+    # driving time, which (unlike following time) does not grow when the driver closes in.
+    part = PartResult("following", applicable=bool(np.any(moving & (gap >= 0))))
     if not part.applicable:
         part.note = {
             "id": "Tidak ada kendaraan di depan yang diikuti.",
             "en": "No vehicle ahead was followed.",
         }
-    pct_below = 100 * d.time(below) / follow_time if follow_time > 0 else 0.0
-    pct_close = 100 * d.time(close) / follow_time if follow_time > 0 else 0.0
+    driving_time = d.time(moving)
+    time_below, time_close = d.time(below), d.time(close)
+    pct_below = 100 * time_below / driving_time if driving_time > 0 else 0.0
+    pct_close = 100 * time_close / driving_time if driving_time > 0 else 0.0
     min_headway = float(np.fmin.reduce(headway, where=following, initial=np.inf))
     min_ttc = float(np.fmin.reduce(ttc, initial=np.inf))
 
@@ -93,7 +97,9 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
         {
             "following_time_s": round(follow_time, 2),
             "headway_min_s": round(min_headway, 2) if np.isfinite(min_headway) else None,
-            "headway_share_below_rule": round(pct_below / 100, 4),
+            "headway_share_below_rule": round(time_below / follow_time, 4)
+            if follow_time > 0
+            else 0.0,
             "headway_share_below_2s": round(
                 d.time(following & (headway < np.float32(2.0))) / follow_time, 4
             )

@@ -13,7 +13,7 @@ import numpy as np
 from isdc.scoring.drive import KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import keep_longer, peak_index, run_durations, runs
+from isdc.scoring.signals import count_before, keep_longer, peak_index, run_durations, runs
 from isdc.scoring.wording import pair
 
 
@@ -57,9 +57,10 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
     over_line = valid & (np.abs(offset) > margin)
     starts, ends = keep_longer(d.t, d.dt, *runs(over_line), rules.departure_min_s)
     if starts.size:
-        # Drop the halves of lane changes: runs that begin or end at a jump.
+        # Drop lane changes: runs that contain, begin or end at a jump of the offset.
+        jumps = count_before(jump)
         jump_end = np.append(jump, False)
-        keep = ~(jump[starts] | jump_end[ends])
+        keep = ~(jump[starts] | jump_end[ends] | (jumps[ends] - jumps[starts] > 0))
         starts, ends = starts[keep], ends[keep]
     overshoot = np.abs(offset) - margin
     peaks = peak_index(np.where(over_line, overshoot, np.float32(-1)), starts, ends)

@@ -100,7 +100,7 @@ def _kmh_or_none(value: float) -> float | None:
 def _speeding_finding(
     t: float, position: Position, speed: float, limit: float, duration: float, in_zone: bool
 ) -> Finding:
-    over = speed - limit
+    over = round(speed - limit, 1)  # as the report shows it: 59.99 km/h over 50 is 10 over
     if in_zone:
         severity = "critical" if over >= 15 else "major"
         advice = pair(
