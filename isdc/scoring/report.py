@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from isdc.scoring.results import Factor, Finding, PartResult, finite_or_none
+import numpy as np
+
+from isdc.scoring.results import Factor, Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.wording import (
     MEASURE_TITLES,
@@ -45,7 +48,8 @@ class ScoreReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (SPEC 7 contract; extra keys documented in
-        docs/scoring.md). Contains no NaN: missing numbers are null."""
+        docs/scoring.md and report.schema.json). Plain Python types only; no NaN: a missing
+        number is null."""
         return {
             "score": round(self.score, 1),
             "passed": self.passed,
@@ -58,7 +62,7 @@ class ScoreReport:
                     "weight": round(self.weights[p.name], 4),
                     "rubric_weight": self.rubric.weights[p.name],
                     "value": round(p.value, 1),
-                    "applicable": p.applicable,
+                    "applicable": bool(p.applicable),
                     "deductions": [d.to_dict() for d in p.deductions],
                     **({"note": dict(p.note)} if p.note else {}),
                 }
@@ -82,8 +86,10 @@ class ScoreReport:
 
 
 def _json_safe(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float):
-        return finite_or_none(value, 6)
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {k: _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

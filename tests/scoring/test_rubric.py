@@ -105,7 +105,7 @@ HEAD = '[rubric]\nscenario = "school_zone"\nversion = 1\n'
     [
         ("this is = = not toml", "is not valid TOML"),
         ("[pass]\nmark = 70.0\n", r"the \[rubric\] table"),
-        ('[rubric]\nversion = 1\n', "rubric.scenario must be"),
+        ("[rubric]\nversion = 1\n", "rubric.scenario must be"),
         ('[rubric]\nscenario = "school_zone"\n', "rubric.version must be"),
         (HEAD + "[speed]\ntolerence_kmh = 3.0\n", "unknown key 'speed.tolerence_kmh'"),
         (HEAD + "[sped]\ntolerance_kmh = 3.0\n", r"unknown section \[sped\]"),

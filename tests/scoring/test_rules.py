@@ -54,7 +54,10 @@ def test_repeated_infractions_multiply_again():
 
 def test_a_collision_fails_the_run_whatever_the_score():
     lenient = parse_rubric(
-        {"rubric": {"scenario": "toll_merge", "version": "t"}, "factors": {"collision_static": 0.95}}
+        {
+            "rubric": {"scenario": "toll_merge", "version": "t"},
+            "factors": {"collision_static": 0.95},
+        }
     )
     hit = score(with_events(CLEAN, {"t": 30.0, "kind": "collision", "with": "static"}), lenient)
     assert hit.score == pytest.approx(95)
