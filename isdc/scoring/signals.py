@@ -121,16 +121,19 @@ def merge_close(
 def peak_index(value: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Index of the largest value inside each run (the first one on ties).
 
-    Runs come from comparisons, which are False for NaN, so the values inside are finite.
+    NaN values are skipped (merged runs can span missing samples); a run holding nothing but
+    NaN gives its first index.
     """
     if starts.shape[0] == 0:
         return _EMPTY
     idx, run_of = run_indices(starts, ends)
     vals = value[idx]
-    seg_max = np.maximum.reduceat(vals, np.cumsum(ends - starts) - (ends - starts))
+    seg_max = np.fmax.reduceat(vals, np.cumsum(ends - starts) - (ends - starts))
     hit = np.flatnonzero(vals == seg_max[run_of])
-    first = np.unique(run_of[hit], return_index=True)[1]
-    return idx[hit[first]]
+    runs_hit, first = np.unique(run_of[hit], return_index=True)
+    peaks = starts.astype(np.intp, copy=True)
+    peaks[runs_hit] = idx[hit[first]]
+    return peaks
 
 
 def runs_to_mask(starts: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
