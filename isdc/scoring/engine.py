@@ -223,6 +223,7 @@ def _measures(
             "fail_to_yield",
             "off_road",
             "wrong_side",
+            "solid_line",
             "timeout",
         ):
             out[kind] = counts.get(kind, 0)

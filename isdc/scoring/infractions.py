@@ -18,6 +18,7 @@ from isdc.scoring.wording import pair
 
 RULE_EVENTS = (
     "collision",
+    "solid_line",
     "red_light",
     "amber_light",
     "stop_sign",
@@ -34,6 +35,7 @@ SEVERITY = {
     "stop_sign": "major",
     "off_road": "major",
     "wrong_side": "major",
+    "solid_line": "major",
     "amber_light": "minor",
     "timeout": "minor",
 }
@@ -96,12 +98,31 @@ ADVICE: dict[str, tuple[str, str]] = {
         "You hit a roadside object at {v:.0f} km/h. Slow down and judge your vehicle's width "
         "before narrow gaps and bends.",
     ),
+    "solid_line": (
+        "Anda pindah lajur melewati garis utuh{side_id}. Garis utuh berarti dilarang berpindah "
+        "lajur: tunggu sampai garisnya putus-putus.",
+        "You changed lane across a solid line{side_en}. A solid line means no lane change: "
+        "wait until the line is broken.",
+    ),
     "timeout": (
         "Waktu skenario habis sebelum tujuan tercapai. Bila aman, tetap melaju dengan lancar: "
         "terlalu ragu juga membahayakan.",
         "The scenario's time ran out before you reached the goal. When it is safe, keep "
         "moving steadily: too much hesitation is a hazard too.",
     ),
+}
+
+
+# Specifics the simulator's detectors attach to an event, added to the advice when present.
+EXTRA: dict[str, tuple[str, str, str]] = {
+    # kind: (event key, Indonesian sentence, English sentence); {x} is the value
+    "red_light": (
+        "red_for_s",
+        " Lampu sudah merah {x:.1f} dtk.",
+        " The light had been red for {x:.1f} s.",
+    ),
+    "off_road": ("duration_s", " (selama {x:.1f} dtk)", " (for {x:.1f} s)"),
+    "wrong_side": ("duration_s", " (selama {x:.1f} dtk)", " (for {x:.1f} s)"),
 }
 
 
@@ -125,7 +146,7 @@ def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], 
         kind = event["kind"]
         if kind == "collision":
             kind = collision_kind(event)
-            key = (kind, str(event.get("other", event.get("id", ""))))
+            key = (kind, str(event.get("object", event.get("other", event.get("id", "")))))
             previous = last_hit.get(key)
             last_hit[key] = event
             if previous is not None and (
@@ -151,7 +172,9 @@ def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], 
     for k, (kind, event) in enumerate(counted):
         counts[kind] = counts.get(kind, 0) + 1
         speed = float(speeds[k])
-        id_text, en_text = pair(*ADVICE[kind], v=speed)
+        if kind == "stop_sign" and _number(event.get("min_speed_kmh")) is not None:
+            speed = float(event["min_speed_kmh"])  # the slowest it got near the line
+        id_text, en_text = _advice(kind, event, speed)
         findings.append(
             Finding(
                 t=float(event["t"]),
@@ -167,11 +190,69 @@ def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], 
     return factors, findings, counts
 
 
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _advice(kind: str, event: dict[str, Any], speed: float) -> tuple[str, str]:
+    side = event.get("side")
+    side_id = {"left": " ke kiri", "right": " ke kanan"}.get(str(side), "")
+    side_en = {"left": " to the left", "right": " to the right"}.get(str(side), "")
+    id_text, en_text = pair(*ADVICE[kind], v=speed, side_id=side_id, side_en=side_en)
+    if kind == "amber_light":
+        dist, stop = (
+            _number(event.get("distance_at_onset_m")),
+            _number(event.get("stopping_distance_m")),
+        )
+        if dist is not None and stop is not None:
+            more = pair(
+                " Saat lampu berubah kuning Anda {d:.0f} m dari garis; jarak henti Anda {s:.0f} m.",
+                " When it turned amber you were {d:.0f} m from the line and needed {s:.0f} m to stop.",
+                d=dist,
+                s=stop,
+            )
+            id_text, en_text = id_text + more[0], en_text + more[1]
+    extra = EXTRA.get(kind)
+    if extra is not None and _number(event.get(extra[0])) is not None:
+        more = pair(extra[1], extra[2], x=float(event[extra[0]]))
+        # A bracketed duration belongs before the sentence's full stop.
+        if more[0].startswith(" ("):
+            id_text = _insert_before_first_stop(id_text, more[0])
+            en_text = _insert_before_first_stop(en_text, more[1])
+        else:
+            id_text, en_text = id_text + more[0], en_text + more[1]
+    return id_text, en_text
+
+
+def _insert_before_first_stop(text: str, insert: str) -> str:
+    head, sep, tail = text.partition(". ")
+    return f"{head}{insert}{sep}{tail}" if sep else text + insert
+
+
 def _detail(event: dict[str, Any], speed_kmh: float) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "speed_kmh": round(speed_kmh, 1) if math.isfinite(speed_kmh) else None
     }
-    for key in ("with", "id", "other", "signal"):
+    for key in (
+        "with",
+        "object",
+        "object_kind",
+        "relative_speed_kmh",
+        "id",
+        "other",
+        "signal",
+        "stop_line",
+        "red_for_s",
+        "min_speed_kmh",
+        "distance_at_onset_m",
+        "stopping_distance_m",
+        "duration_s",
+        "zebra",
+        "pedestrian",
+        "side",
+    ):
         value = event.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             detail[key] = value

@@ -73,6 +73,11 @@ LEGAL_BASIS: dict[str, LegalBasis] = {
         "Berkendara di sisi kanan jalan (wajib lajur kiri)",
         "Driving on the right-hand side (keep left)",
     ),
+    "solid_line": LegalBasis(
+        "UU 22/2009 Pasal 287(1) jo 106(4)b",
+        "Berpindah lajur melewati garis utuh",
+        "Changing lane across a solid line",
+    ),
     "collision_pedestrian": LegalBasis(
         f"{_CARE}; UU 22/2009 Pasal 106(2)",
         "Menabrak pejalan kaki",

@@ -38,6 +38,7 @@ FACTOR_KINDS: tuple[str, ...] = (
     "fail_to_yield",
     "off_road",
     "wrong_side",
+    "solid_line",
     "timeout",
 )
 _SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -377,7 +378,7 @@ def _check_ranges(r: Rubric, source: str) -> None:
     if not 0 <= r.pass_rules.mark <= 100:
         fail("'pass.mark' must be between 0 and 100")
     for kind in r.pass_rules.fail_on:
-        if kind not in EVENT_KINDS:
+        if kind not in EVENT_KINDS and kind not in FACTOR_KINDS:
             fail(f"'pass.fail_on' names unknown event kind '{kind}'")
     for key in ("min_route_completion", "max_missing_share"):
         if getattr(r.pass_rules, key) > 1:

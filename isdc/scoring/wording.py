@@ -97,6 +97,7 @@ MEASURE_TITLES: dict[str, dict[str, str]] = {
     "fail_to_yield": {"id": "tidak memberi jalan", "en": "failure to yield"},
     "off_road": {"id": "keluar jalan", "en": "off road"},
     "wrong_side": {"id": "sisi kanan jalan", "en": "wrong side"},
+    "solid_line": {"id": "melewati garis utuh", "en": "solid line crossed"},
     "timeout": {"id": "waktu habis", "en": "timeout"},
 }
 

@@ -118,3 +118,39 @@ def test_a_rule_event_with_unknown_position_still_scores():
     report = score(tel)
     assert report.factors[0].kind == "off_road"
     assert np.isfinite(report.score)
+
+
+@pytest.mark.parametrize(
+    ("event", "english", "indonesian"),
+    [
+        (
+            {"kind": "red_light", "red_for_s": 1.4},
+            "The light had been red for 1.4 s.",
+            "Lampu sudah merah 1,4 dtk.",
+        ),
+        (
+            {"kind": "amber_light", "distance_at_onset_m": 48.0, "stopping_distance_m": 31.0},
+            "you were 48 m from the line and needed 31 m to stop",
+            "Anda 48 m dari garis; jarak henti Anda 31 m",
+        ),
+        (
+            {"kind": "stop_sign", "min_speed_kmh": 12.0},
+            "did not stop fully at the stop sign (12 km/h)",
+            "rambu STOP (kecepatan 12 km/jam)",
+        ),
+        (
+            {"kind": "off_road", "duration_s": 2.5},
+            "left the road at 45 km/h (for 2.5 s).",
+            "pada 45 km/jam (selama 2,5 dtk).",
+        ),
+        (
+            {"kind": "solid_line", "side": "right"},
+            "across a solid line to the right.",
+            "melewati garis utuh ke kanan.",
+        ),
+    ],
+)
+def test_advice_uses_what_the_detector_recorded(event, english, indonesian):
+    (finding,) = score(with_events(CLEAN, {"t": 30.0, **event})).findings
+    assert english in finding.advice_en
+    assert indonesian in finding.advice_id
