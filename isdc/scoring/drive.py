@@ -56,6 +56,8 @@ class Drive:
     # When every sample stands for the same time (a fixed-step simulator), a duration is a
     # count times that step, which is much cheaper than a dot product over the whole run.
     uniform_step: float | None = None
+    # Columns holding at least one NaN or infinite value (so measures know when to check).
+    incomplete: frozenset[str] = frozenset()
     _moving: dict[float, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -74,7 +76,7 @@ class Drive:
         """Seconds during which a mask holds."""
         if self.uniform_step is not None:
             return np.count_nonzero(mask) * self.uniform_step
-        return float(np.dot(self.dt, mask))
+        return float(self.dt[mask].sum())
 
     def position(self, i: int) -> Position:
         c = self.col
@@ -91,9 +93,19 @@ class Drive:
         return self.col[name][idx].astype(np.float64).tolist()
 
     def route_s_at(self, times: np.ndarray) -> np.ndarray:
+        """Distance along the route at event times, interpolated between the two nearest
+        samples (np.interp would first copy the whole column to float64)."""
         if self.n == 0:
             return np.full(times.shape[0], np.nan)
-        return np.interp(times, self.t, self.col["route_s"])
+        route = self.col["route_s"]
+        hi = np.clip(np.searchsorted(self.t, times, side="left"), 1, max(1, self.n - 1))
+        lo = hi - 1
+        if self.n == 1:
+            return np.full(times.shape[0], float(route[0]))
+        span = self.t[hi] - self.t[lo]
+        frac = np.clip((times - self.t[lo]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
+        r_lo, r_hi = route[lo].astype(np.float64), route[hi].astype(np.float64)
+        return r_lo + frac * (r_hi - r_lo)
 
     def value_at(self, name: str, times: np.ndarray) -> np.ndarray:
         """A column's value at event times (the sample at or just before each time)."""
@@ -109,16 +121,18 @@ def prepare(tel: Telemetry) -> Drive:
     n = t.shape[0]
     warnings: list[dict[str, Any]] = []
     cols: dict[str, np.ndarray] = {}
+    incomplete: set[str] = set()
     worst = 0.0
     for name in COLUMN_NAMES:
         if name == "t":
             continue
         arr = tel.columns[name]
-        # A finite dot product (one BLAS call) proves every value finite far more cheaply
-        # than isfinite(); only a column that fails it is examined sample by sample.
-        if arr.dtype.kind == "f" and not np.isfinite(np.dot(arr, arr)):
+        # A finite maximum and minimum (max/min propagate NaN) prove every value finite far
+        # more cheaply than isfinite(); only a column that fails is examined sample by sample.
+        if arr.dtype.kind == "f" and n and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):
             bad = n - int(np.count_nonzero(np.isfinite(arr)))
             if bad:
+                incomplete.add(name)
                 infinite = np.isinf(arr)
                 if infinite.any():
                     arr = np.where(infinite, np.float32(np.nan), arr).astype(arr.dtype)
@@ -156,7 +170,7 @@ def prepare(tel: Telemetry) -> Drive:
         step = (t[-1] - t[0]) / (n - 1)
         if float(dt.max() - dt.min()) <= 1e-6 * step:
             uniform = float(step)
-    return Drive(tel, t, dt, cols, warnings, worst, hazards, uniform)
+    return Drive(tel, t, dt, cols, warnings, worst, hazards, uniform, frozenset(incomplete))
 
 
 def _missing_warning(name: str, count: int, share: float) -> dict[str, Any]:

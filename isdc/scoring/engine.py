@@ -24,7 +24,8 @@ from isdc.scoring.measures.smoothness import measure_smoothness
 from isdc.scoring.measures.speed import measure_speed
 from isdc.scoring.report import ScoreReport
 from isdc.scoring.results import Finding, PartResult, Position
-from isdc.scoring.rubric import PARTS, Rubric, RubricError, load_rubric
+from isdc.scoring.rubric import FACTOR_KINDS, PARTS, Rubric, RubricError, load_rubric
+from isdc.scoring.signals import dot
 from isdc.scoring.wording import MEASURE_TITLES, num, pair
 from isdc.telemetry import Telemetry
 
@@ -205,8 +206,12 @@ def _measures(
 ) -> dict[str, Any]:
     """Flat per-run numbers for analytics (documented in docs/scoring.md)."""
     speed = d.col["speed"]
-    ok = np.isfinite(speed)
-    distance = float(np.dot(np.where(ok, speed, 0).astype(np.float64), d.dt)) if d.n else 0.0
+    if "speed" in d.incomplete:
+        speed = np.where(np.isfinite(speed), speed, np.float32(0))
+    if d.uniform_step is not None:
+        distance = float(speed.sum(dtype=np.float64)) * d.uniform_step
+    else:
+        distance = dot(speed, d.dt) if d.n else 0.0
     out: dict[str, Any] = {
         "duration_s": round(float(d.t[-1] - d.t[0]), 3) if d.n else 0.0,
         "distance_m": round(distance, 1),
@@ -215,16 +220,6 @@ def _measures(
     }
     for p in parts:
         out.update(p.measures)
-    for kind in MEASURE_TITLES:
-        if kind.startswith("collision_") or kind in (
-            "red_light",
-            "amber_light",
-            "stop_sign",
-            "fail_to_yield",
-            "off_road",
-            "wrong_side",
-            "solid_line",
-            "timeout",
-        ):
-            out[kind] = counts.get(kind, 0)
+    for kind in FACTOR_KINDS:
+        out[kind] = counts.get(kind, 0)
     return out

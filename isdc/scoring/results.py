@@ -49,20 +49,22 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         basis = LEGAL_BASIS[self.kind]
-        return {
+        out = {
             "t": finite_or_none(self.t, 2),
             "position": self.position.to_dict(),
             "kind": self.kind,
             "severity": self.severity,
             "rule": basis.citation,
-            "title": basis.title(),
-            **({"practice": basis.practice()} if basis.practice() else {}),
+            "title": {"id": basis.title_id, "en": basis.title_en},
             "advice": {"id": self.advice_id, "en": self.advice_en},
             "detail": {
                 k: (finite_or_none(v) if isinstance(v, float) else v)
                 for k, v in self.detail.items()
             },
         }
+        if basis.practice_id:
+            out["practice"] = {"id": basis.practice_id, "en": basis.practice_en}
+        return out
 
 
 @dataclass

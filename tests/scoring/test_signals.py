@@ -70,3 +70,20 @@ def test_count_before_counts_true_values_inside_runs():
     c = S.count_before(mask)
     assert c.tolist() == [0, 0, 1, 2, 2, 3]
     assert c[3] - c[1] == 2
+
+
+def test_overlapping_compares_run_lists_without_touching_samples():
+    starts, ends = np.array([0, 10, 20, 40]), np.array([5, 15, 30, 45])
+    others_s, others_e = np.array([28, 4, 50]), np.array([29, 6, 60])  # unsorted on purpose
+    assert S.overlapping(starts, ends, others_s, others_e).tolist() == [True, False, True, False]
+    # Touching is not overlapping: [5, 10) and [10, 15) share no sample.
+    assert S.overlapping(
+        np.array([10]), np.array([15]), np.array([5]), np.array([10])
+    ).tolist() == [False]
+
+
+def test_inside_any_tells_which_samples_fall_in_runs():
+    points = np.array([0, 3, 5, 9, 12])
+    assert S.inside_any(points, np.array([2, 9]), np.array([5, 10])).tolist() == [
+        False, True, False, True, False
+    ]  # fmt: skip

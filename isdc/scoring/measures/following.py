@@ -14,13 +14,12 @@ from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.signals import (
     EPISODE_MERGE_S,
-    count_before,
     keep_longer,
     merge_close,
+    overlapping,
     peak_index,
     run_durations,
     runs,
-    runs_to_mask,
 )
 from isdc.scoring.wording import pair
 
@@ -84,8 +83,7 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     b_starts, b_ends = merge_close(d.t, *runs(below), EPISODE_MERGE_S)
     b_starts, b_ends = keep_longer(d.t, d.dt, b_starts, b_ends, rules.short_episode_min_s)
     if b_starts.size:
-        reported = count_before(runs_to_mask(c_starts, c_ends, d.n))
-        alone = reported[b_ends] - reported[b_starts] == 0
+        alone = ~overlapping(b_starts, b_ends, c_starts, c_ends)
         b_starts, b_ends = b_starts[alone], b_ends[alone]
     for i, dur in _episodes(d, inv_headway, b_starts, b_ends):
         part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), False))

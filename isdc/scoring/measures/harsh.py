@@ -15,11 +15,11 @@ from isdc.scoring.drive import GRAVITY, KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.signals import (
-    count_before,
     hysteresis_runs,
+    inside_any,
     keep_longer,
+    overlapping,
     peak_index,
-    runs_to_mask,
 )
 from isdc.scoring.wording import pair
 
@@ -38,28 +38,38 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
     vehicle = r.vehicle(str(d.tel.header.get("vehicle", "car")))
     part = PartResult("harsh", applicable=True)
     lon, lat = d.col["accel_lon"], d.col["accel_lat"]
-    g = np.float32(GRAVITY)
-    signals = {
-        "braking": -lon / g,
-        "accelerating": lon / g,
-        "cornering": np.abs(lat) / g,
-        # Share of the friction circle in use: |a| / (mu g).
-        "grip": np.sqrt(lon * lon + lat * lat)
-        / (np.maximum(d.col["friction"], np.float32(0.05)) * g),
-    }
+    g = GRAVITY
+    # Signals in m/s^2 against thresholds in m/s^2 (grip: a share of mu*g against a share).
+    # Each is built only when its extreme passes the threshold: most drives never corner at
+    # 0.45 g, and a run that cannot contain an event costs no further passes.
+    lat_abs = np.abs(lat)
+    lon_hi = float(np.fmax.reduce(lon, initial=-np.inf))
+    lon_lo = float(np.fmin.reduce(lon, initial=np.inf))
+    lat_hi = float(np.fmax.reduce(lat_abs, initial=-np.inf))
     thresholds = {
-        "braking": vehicle.braking_g,
-        "accelerating": vehicle.accelerating_g,
-        "cornering": vehicle.cornering_g,
+        "braking": vehicle.braking_g * g,
+        "accelerating": vehicle.accelerating_g * g,
+        "cornering": vehicle.cornering_g * g,
         "grip": vehicle.grip_use,
     }
+    signals: dict[str, np.ndarray | None] = {
+        "braking": -lon if -lon_lo > thresholds["braking"] else None,
+        "accelerating": lon if lon_hi > thresholds["accelerating"] else None,
+        "cornering": lat_abs if lat_hi > thresholds["cornering"] else None,
+        "grip": None,
+    }
+    friction = np.maximum(d.col["friction"], np.float32(0.05))
+    mu_lo = float(np.fmin.reduce(friction, initial=np.inf))
+    # |a| <= |lon| + |lat|: only compute the friction-circle share when it could pass.
+    if max(abs(lon_hi), abs(lon_lo)) + lat_hi > vehicle.grip_use * g * mu_lo:
+        signals["grip"] = np.sqrt(lon * lon + lat * lat) / (friction * np.float32(g))
     found: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     exempt_count = 0
     for kind in KINDS:
         value = signals[kind]
         enter = thresholds[kind]
-        if not float(np.fmax.reduce(value, initial=-np.inf)) > enter:
-            found[kind] = (_NONE, _NONE, _NONE)  # never past the threshold: skip the work
+        if value is None:
+            found[kind] = (_NONE, _NONE, _NONE)  # never past the threshold: nothing to find
             continue
         allowed = d.moving(rules.speed_gate_kmh[kind])
         starts, ends = hysteresis_runs(value, enter, enter * (1 - rules.hysteresis), allowed)
@@ -72,16 +82,11 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
 
     # Fold grip events into overlapping braking/acceleration/cornering events.
     g_starts, g_ends, g_peaks = found["grip"]
-    near_limit = np.zeros(d.n, dtype=bool)
     if g_starts.size:
-        near_limit = runs_to_mask(g_starts, g_ends, d.n)
-        covered = np.zeros(d.n, dtype=bool)
-        for kind in ("braking", "accelerating", "cornering"):
-            s, e, _ = found[kind]
-            if s.size:
-                covered |= runs_to_mask(s, e, d.n)
-        inside = count_before(covered)
-        alone = inside[g_ends] - inside[g_starts] == 0
+        others = [found[k] for k in ("braking", "accelerating", "cornering")]
+        o_starts = np.concatenate([o[0] for o in others])
+        o_ends = np.concatenate([o[1] for o in others])
+        alone = ~overlapping(g_starts, g_ends, o_starts, o_ends)
         found["grip"] = (g_starts[alone], g_ends[alone], g_peaks[alone])
 
     speed = d.col["speed"]
@@ -89,13 +94,19 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
     for kind in KINDS:
         starts, ends, peaks = found[kind]
         value = signals[kind]
+        if value is None or not starts.size:
+            continue
         enter = thresholds[kind]
+        unit = 1.0 if kind == "grip" else g  # findings speak in g, or in a share of the grip
         ratio = value[peaks].astype(np.float64) / enter
         # Half the points at the threshold, all of them from full_points_ratio on.
         scale = 0.5 + 0.5 * np.clip((ratio - 1) / (rules.full_points_ratio - 1), 0, 1)
         points = rules.points[kind] * scale
         part.deduct(FINDING_KIND[kind], float(starts.size), "events", float(points.sum()))
-        limit_hit = near_limit[peaks] if kind != "grip" else np.ones(peaks.size, dtype=bool)
+
+        limit_hit = (
+            inside_any(peaks, g_starts, g_ends) if kind != "grip" else np.ones(peaks.size, bool)
+        )
         for i, peak_ratio, at_limit in zip(
             peaks.tolist(), ratio.tolist(), limit_hit.tolist(), strict=True
         ):
@@ -104,14 +115,15 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
                     d,
                     kind,
                     i,
-                    float(value[i]),
+                    float(value[i]) / unit,
                     peak_ratio >= rules.full_points_ratio or at_limit,
                     float(speed[i]) / KMH,
                     float(friction[i]),
                     at_limit,
                 )
             )
-    peak_decel = float(np.fmax.reduce(-lon, where=d.moving(1.0), initial=0.0)) / GRAVITY
+    rolling = d.moving(1.0)
+    peak_decel = float(np.fmax.reduce(-lon * rolling, initial=0.0)) / GRAVITY
     part.measures.update(
         {
             "harsh_braking": int(found["braking"][0].size),
@@ -120,9 +132,7 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
             "grip_limit_events": int(found["grip"][0].size),
             "hazard_braking_exempt": exempt_count,
             "peak_decel_g": round(peak_decel, 3),
-            "peak_lat_g": round(
-                float(np.fmax.reduce(np.abs(lat), where=d.moving(1.0), initial=0.0)) / GRAVITY, 3
-            ),
+            "peak_lat_g": round(float(np.fmax.reduce(lat_abs * rolling, initial=0.0)) / GRAVITY, 3),
         }
     )
     return part

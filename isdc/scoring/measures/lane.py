@@ -13,7 +13,7 @@ import numpy as np
 from isdc.scoring.drive import KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import count_before, keep_longer, peak_index, run_durations, runs
+from isdc.scoring.signals import dot, keep_longer, peak_index, run_durations, runs
 from isdc.scoring.wording import pair
 
 
@@ -50,7 +50,7 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
         sw = np.add.reduceat(w, starts_seg)
         swx = np.add.reduceat(wx, starts_seg)
         between = float(np.sum(swx * swx / np.where(sw > 0, sw, 1.0)))
-        variance = max(0.0, (float(np.dot(wx, x)) - between) / valid_time)
+        variance = max(0.0, (dot(wx, x) - between) / valid_time)
         sdlp = float(np.sqrt(variance))
 
     margin = (width - np.float32(vehicle.width_m)) / np.float32(2)
@@ -58,12 +58,12 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
     starts, ends = keep_longer(d.t, d.dt, *runs(over_line), rules.departure_min_s)
     if starts.size:
         # Drop lane changes: runs that contain, begin or end at a jump of the offset.
-        jumps = count_before(jump)
-        jump_end = np.append(jump, False)
-        keep = ~(jump[starts] | jump_end[ends] | (jumps[ends] - jumps[starts] > 0))
+        # A jump at index j is between samples j-1 and j: it touches runs with start <= j <= end.
+        at = np.flatnonzero(jump)
+        keep = np.searchsorted(at, starts, side="left") == np.searchsorted(at, ends, side="right")
         starts, ends = starts[keep], ends[keep]
     overshoot = np.abs(offset) - margin
-    peaks = peak_index(np.where(over_line, overshoot, np.float32(-1)), starts, ends)
+    peaks = peak_index(overshoot, starts, ends)
     durations = run_durations(d.t, d.dt, starts, ends)
     for i, dur in zip(peaks.tolist(), durations.tolist(), strict=True):
         part.findings.append(_departure_finding(d, i, dur, float(overshoot[i])))

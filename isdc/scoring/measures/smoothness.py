@@ -13,7 +13,7 @@ import numpy as np
 from isdc.scoring.drive import KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import lagged_difference
+from isdc.scoring.signals import dot, lagged_difference
 from isdc.scoring.wording import pair
 
 STEERING_BLOCK_S = 0.1  # block average: removes sensor jitter and fixes the rate at ~10 Hz
@@ -27,12 +27,7 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
     if not part.applicable:
         return part
 
-    jerk = lagged_jerk(d, rules.jerk_window_s)
-    jerk_ok = moving & np.isfinite(jerk)
-    jerk_time = d.time(jerk_ok)
-    w = np.where(jerk_ok, d.dt, 0.0)
-    jerk0 = np.where(jerk_ok, jerk, 0.0)
-    jerk_rms = float(np.sqrt(np.dot(w, jerk0 * jerk0) / jerk_time)) if jerk_time > 0 else 0.0
+    jerk_rms, peak_at, peak_jerk = jerk_statistics(d, moving, rules.jerk_window_s)
     part.deduct(
         "jerk_rms",
         jerk_rms,
@@ -47,8 +42,8 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
         "per min",
         rules.points_per_reversal_per_min * max(0.0, rate - rules.reversal_reference_per_min),
     )
-    if jerk_rms > rules.jerk_reference:
-        i = int(np.argmax(np.abs(jerk0)))
+    if jerk_rms > rules.jerk_reference and peak_at >= 0:
+        i = peak_at
         text = pair(
             "Gas dan rem Anda tidak halus (jerk RMS {j:.1f} m/dtk³, acuan {ref:.1f}). Tekan dan "
             "lepas pedal secara bertahap; penumpang tidak boleh terdorong.",
@@ -65,7 +60,7 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
                 position=d.position(i),
                 advice_id=text[0],
                 advice_en=text[1],
-                detail={"jerk_rms": round(jerk_rms, 2), "peak_jerk": round(float(jerk0[i]), 2)},
+                detail={"jerk_rms": round(jerk_rms, 2), "peak_jerk": round(peak_jerk, 2)},
             )
         )
     if rate > rules.reversal_reference_per_min and swing_index >= 0:
@@ -98,9 +93,38 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
     return part
 
 
-def lagged_jerk(d: Drive, window_s: float) -> np.ndarray:
-    """Centred jerk (m/s^3) over ``window_s``; NaN at the edges and next to missing samples."""
-    return lagged_difference(d.col["accel_lon"], d.t, window_s)
+def jerk_statistics(d: Drive, moving: np.ndarray, window_s: float) -> tuple[float, int, float]:
+    """RMS longitudinal jerk (m/s^3) while moving, and where and how large its peak was.
+
+    The jerk is a centred difference over ``window_s`` seconds of acceleration; samples within
+    half a window of the ends, or next to a missing value, have none and are left out.
+    """
+    accel = d.col["accel_lon"]
+    n = d.n
+    step = (d.t[-1] - d.t[0]) / (n - 1) if n > 1 else 0.0
+    k = max(1, int(round(window_s / 2 / step))) if step > 0 else 1
+    if 2 * k >= n:
+        return 0.0, -1, 0.0
+    if d.uniform_step is not None:
+        jerk = (accel[2 * k :] - accel[: -2 * k]) / np.float32(2 * k * step)
+        weight = None
+    else:
+        jerk = lagged_difference(accel, d.t, window_s)[k:-k]
+        weight = d.dt[k:-k]
+    ok = moving[k:-k]
+    if "accel_lon" in d.incomplete or weight is not None:
+        ok = ok & np.isfinite(jerk)
+        jerk = np.where(ok, jerk, 0)
+    if not ok.any():
+        return 0.0, -1, 0.0
+    square = jerk * jerk
+    if weight is None:
+        mean_square = dot(square, ok) / int(np.count_nonzero(ok))
+    else:
+        w = weight * ok
+        mean_square = dot(square, w) / float(w.sum())
+    peak = int(np.argmax(square * ok))
+    return float(np.sqrt(mean_square)), peak + k, float(jerk[peak])
 
 
 def block_mean(values: np.ndarray, k: int, blocks: int) -> np.ndarray:

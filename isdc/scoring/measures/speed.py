@@ -13,6 +13,7 @@ from isdc.scoring.results import Finding, PartResult, Position
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.signals import (
     EPISODE_MERGE_S,
+    dot,
     keep_longer,
     merge_close,
     peak_index,
@@ -77,7 +78,7 @@ def measure_speed(d: Drive, r: Rubric) -> PartResult:
         {
             "time_over_limit_s": round(time_over, 2),
             "share_over_limit": round(time_over / moving_time, 4) if moving_time > 0 else 0.0,
-            "distance_over_limit_m": round(float(np.dot(speed[over], d.dt[over])), 1),
+            "distance_over_limit_m": round(dot(speed[over], d.dt[over]), 1),
             "school_zone_time_over_s": round(time_zone_over, 2),
             "max_excess_kmh": _kmh_or_none(max_excess),
             "speeding_episodes": int(starts.shape[0]),
