@@ -220,6 +220,8 @@ def _measures(
     }
     for p in parts:
         out.update(p.measures)
+    # Plain Python numbers: the dict is stored and serialised as it is.
+    out = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in out.items()}
     for kind in FACTOR_KINDS:
         out[kind] = counts.get(kind, 0)
     return out

@@ -39,6 +39,7 @@ SEVERITY = {
     "amber_light": "minor",
     "timeout": "minor",
 }
+REAR_END_GAP_M = 3.0  # the vehicle ahead in the lane this close at contact: a rear-end crash
 _VULNERABLE = {"pedestrian", "cyclist", "bicycle", "child"}
 _STATIC = {"static", "object", "barrier", "wall", "pole", "tree", "building", "kerb"}
 
@@ -87,10 +88,16 @@ ADVICE: dict[str, tuple[str, str]] = {
         "within the distance you can see to be clear.",
     ),
     "collision_vehicle": (
-        "Anda bertabrakan dengan kendaraan lain pada {v:.0f} km/jam. Jaga jarak 3 detik dan "
-        "periksa spion serta titik buta sebelum berpindah lajur.",
-        "You collided with another vehicle at {v:.0f} km/h. Keep a 3-second gap and check "
-        "mirrors and the blind spot before changing lanes.",
+        "Anda bertabrakan dengan kendaraan lain pada {v:.0f} km/jam. Sebelum berbelok atau "
+        "berpindah lajur, periksa spion dan titik buta, dan beri jalan bila wajib.",
+        "You collided with another vehicle at {v:.0f} km/h. Before turning or changing lanes, "
+        "check the mirrors and the blind spot, and give way where you must.",
+    ),
+    "collision_rear_end": (
+        "Anda menabrak kendaraan di depan pada {v:.0f} km/jam. Jaga jarak minimal 3 detik agar "
+        "Anda selalu bisa berhenti ketika kendaraan di depan mengerem mendadak.",
+        "You ran into the vehicle ahead at {v:.0f} km/h. Keep at least a 3-second gap so you "
+        "can always stop when the vehicle ahead brakes hard.",
     ),
     "collision_static": (
         "Anda menabrak benda di tepi jalan pada {v:.0f} km/jam. Pelankan dan perkirakan lebar "
@@ -166,6 +173,7 @@ def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], 
 
     times = np.array([float(e["t"]) for _, e in counted], dtype=np.float64)
     speeds = d.value_at("speed", times).astype(np.float64) / KMH
+    gaps_ahead = d.value_at("lead_gap", times).astype(np.float64)
     route = d.route_s_at(times)
     findings: list[Finding] = []
     counts: dict[str, int] = {}
@@ -174,7 +182,10 @@ def rule_infractions(d: Drive, r: Rubric) -> tuple[list[Factor], list[Finding], 
         speed = float(speeds[k])
         if kind == "stop_sign" and _number(event.get("min_speed_kmh")) is not None:
             speed = float(event["min_speed_kmh"])  # the slowest it got near the line
-        id_text, en_text = _advice(kind, event, speed)
+        advice_kind = kind
+        if kind == "collision_vehicle" and gaps_ahead[k] <= REAR_END_GAP_M:
+            advice_kind = "collision_rear_end"  # the vehicle ahead in the lane was hit
+        id_text, en_text = _advice(advice_kind, event, speed)
         findings.append(
             Finding(
                 t=float(event["t"]),
@@ -197,6 +208,7 @@ def _number(value: Any) -> float | None:
 
 
 def _advice(kind: str, event: dict[str, Any], speed: float) -> tuple[str, str]:
+    """The advice line for an infraction, with what the detector recorded about it."""
     side = event.get("side")
     side_id = {"left": " ke kiri", "right": " ke kanan"}.get(str(side), "")
     side_en = {"left": " to the left", "right": " to the right"}.get(str(side), "")

@@ -172,12 +172,12 @@ LEGAL_BASIS: dict[str, LegalBasis] = {
         "steering control: few corrections",
     ),
     "timeout": LegalBasis(
-        "Rubrik ISDC",
+        "ISDC rubric",
         "Waktu skenario habis",
         "Scenario time ran out",
     ),
     "incomplete": LegalBasis(
-        "Rubrik ISDC",
+        "ISDC rubric",
         "Rute tidak diselesaikan",
         "Route not completed",
     ),

@@ -302,3 +302,24 @@ def test_events_appended_later_are_kept_in_time_order():
         )
     )
     assert [f.kind for f in report.findings] == ["stop_sign", "amber_light"]
+
+
+def test_a_near_miss_that_ends_in_a_crash_is_reported_once_as_the_crash():
+    gap = lambda t: np.where((t >= 10) & (t < 14), 40 - 10 * (t - 10), np.nan)  # noqa: E731
+    crash = {"t": 14.0, "kind": "collision", "with": "vehicle"}
+    report = score(drive(speed=50 * KMH, lead_gap=gap, lead_closing=10.0, events=[crash]))
+    assert not kinds(report, "low_ttc")
+    assert kinds(report, "collision_vehicle")
+    assert report.measures["tet_s"] > 1  # the exposure still counts
+
+
+def test_a_following_episode_is_told_by_its_typical_headway_from_where_it_began():
+    # 0.8 s for 8 s, closing to 0.5 s for the last second.
+    gap = lambda t: np.where(  # noqa: E731
+        (t >= 10) & (t < 19), np.where(t < 18, 0.8, 0.5) * 50 * KMH, np.nan
+    )
+    report = score(drive(speed=50 * KMH, lead_gap=gap, lead_closing=0.0))
+    (finding,) = kinds(report, "close_following")
+    assert finding.t == pytest.approx(10.0, abs=0.02)
+    assert "about 0.8 s" in finding.advice_en and "closest 0.5 s" in finding.advice_en
+    assert "sekitar 0,8 detik" in finding.advice_id

@@ -154,3 +154,16 @@ def test_advice_uses_what_the_detector_recorded(event, english, indonesian):
     (finding,) = score(with_events(CLEAN, {"t": 30.0, **event})).findings
     assert english in finding.advice_en
     assert indonesian in finding.advice_id
+
+
+def test_running_into_the_vehicle_ahead_gets_following_advice():
+    tel = drive(speed=45 * KMH, scenario="toll_merge", lead_gap=lambda t: np.clip(30 - t, 0, 30))
+    (finding,) = [
+        f
+        for f in score(
+            with_events(tel, {"t": 30.0, "kind": "collision", "with": "vehicle"})
+        ).findings
+        if f.kind == "collision_vehicle"
+    ]
+    assert "ran into the vehicle ahead" in finding.advice_en
+    assert "3-second gap" in finding.advice_en

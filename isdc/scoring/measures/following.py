@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from isdc.scoring.drive import KMH, Drive
+from isdc.scoring.infractions import collision_kind
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.signals import (
@@ -18,13 +19,13 @@ from isdc.scoring.signals import (
     merge_close,
     overlapping,
     peak_index,
-    run_durations,
     runs,
 )
 from isdc.scoring.wording import pair
 
 MIN_CLOSING = 0.1  # m/s; slower closing is measurement noise, not an approach
 TTC_EPISODE_MIN_S = 0.3  # a TTC dip shorter than this is a sensor blip, not a near miss
+CRASH_WINDOW_S = 1.0  # a TTC episode ending this close to a vehicle collision was that crash
 
 
 def measure_following(d: Drive, r: Rubric) -> PartResult:
@@ -77,18 +78,28 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     # them, and near misses (TTC below critical).
     c_starts, c_ends = merge_close(d.t, *runs(close), EPISODE_MERGE_S)
     c_starts, c_ends = keep_longer(d.t, d.dt, c_starts, c_ends, rules.episode_min_s)
-    inv_headway = -headway
-    for i, dur in _episodes(d, inv_headway, c_starts, c_ends):
-        part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), True))
+    for start, end in zip(c_starts.tolist(), c_ends.tolist(), strict=True):
+        part.findings.append(_headway_finding(d, headway, start, end, bool(wet[start]), True))
     b_starts, b_ends = merge_close(d.t, *runs(below), EPISODE_MERGE_S)
     b_starts, b_ends = keep_longer(d.t, d.dt, b_starts, b_ends, rules.short_episode_min_s)
     if b_starts.size:
         alone = ~overlapping(b_starts, b_ends, c_starts, c_ends)
         b_starts, b_ends = b_starts[alone], b_ends[alone]
-    for i, dur in _episodes(d, inv_headway, b_starts, b_ends):
-        part.findings.append(_headway_finding(d, i, dur, float(headway[i]), bool(wet[i]), False))
+    for start, end in zip(b_starts.tolist(), b_ends.tolist(), strict=True):
+        part.findings.append(_headway_finding(d, headway, start, end, bool(wet[start]), False))
     t_starts, t_ends = keep_longer(d.t, d.dt, *runs(critical), TTC_EPISODE_MIN_S)
-    for i, _dur in _episodes(d, -ttc, t_starts, t_ends):
+    # A near miss that ends in a crash with a vehicle is reported as the crash.
+    crashes = np.array(
+        [
+            float(e["t"])
+            for e in d.tel.events
+            if e.get("kind") == "collision" and collision_kind(e) == "collision_vehicle"
+        ]
+    )
+    for i, end in zip(peak_index(-ttc, t_starts, t_ends).tolist(), t_ends.tolist(), strict=True):
+        end_t = float(d.t[end - 1])
+        if crashes.size and np.any(np.abs(crashes - end_t) <= CRASH_WINDOW_S):
+            continue
         part.findings.append(_ttc_finding(d, i, float(ttc[i]), rules.ttc_critical_s))
 
     part.measures.update(
@@ -115,27 +126,30 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     return part
 
 
-def _episodes(d: Drive, value: np.ndarray, starts: np.ndarray, ends: np.ndarray):
-    """(peak index, duration) of each run, the peak being the largest ``value`` inside it."""
-    peaks = peak_index(value, starts, ends)
-    return zip(peaks.tolist(), run_durations(d.t, d.dt, starts, ends).tolist(), strict=True)
-
-
 def _headway_finding(
-    d: Drive, i: int, duration: float, headway: float, wet: bool, close: bool
+    d: Drive, headway: np.ndarray, start: int, end: int, wet: bool, close: bool
 ) -> Finding:
-    speed_kmh = float(d.col["speed"][i]) / KMH
-    gap = float(d.col["lead_gap"][i])
+    """One following episode, told by its typical (median) headway, gap and speed, and placed
+    where it began: the moment to remember is when the driver let the gap close."""
+    h = headway[start:end]
+    ok = np.isfinite(h)
+    typical = float(np.median(h[ok]))
+    closest = float(h[ok].min())
+    gap = float(np.median(d.col["lead_gap"][start:end][ok]))
+    speed_kmh = float(np.median(d.col["speed"][start:end][ok])) / KMH
+    duration = float(d.t[end - 1] - d.t[start] + d.dt[end - 1])
     keep_id = "Jalan basah: jaga minimal 4 detik." if wet else "Jaga minimal 2 detik, idealnya 3."
     keep_en = "Wet road: keep at least 4 s." if wet else "Keep at least 2 s, ideally 3 s."
     text = pair(
-        "Anda hanya {h:.1f} detik ({gap:.0f} m) di belakang kendaraan depan pada {v:.0f} km/jam "
-        "selama {dur:.1f} dtk. {keep} Hitung 'seribu satu, seribu dua, seribu tiga' dari saat "
-        "kendaraan depan melewati sebuah patokan.",
-        "You were only {h:.1f} s ({gap:.0f} m) behind the vehicle ahead at {v:.0f} km/h for "
-        "{dur:.1f} s. {keep_en} Count 'one thousand and one, two, three' from when it passes a "
-        "landmark.",
-        h=headway,
+        "Selama {dur:.1f} dtk Anda mengikuti hanya sekitar {h:.1f} detik ({gap:.0f} m) di "
+        "belakang kendaraan depan pada {v:.0f} km/jam (terdekat {hmin:.1f} detik). {keep} "
+        "Hitung 'seribu satu, seribu dua, seribu tiga' dari saat kendaraan depan melewati "
+        "sebuah patokan.",
+        "For {dur:.1f} s you followed only about {h:.1f} s ({gap:.0f} m) behind the vehicle "
+        "ahead at {v:.0f} km/h (closest {hmin:.1f} s). {keep_en} Count 'one thousand and one, "
+        "two, three' from when it passes a landmark.",
+        h=typical,
+        hmin=closest,
         gap=gap,
         v=speed_kmh,
         dur=duration,
@@ -143,17 +157,18 @@ def _headway_finding(
         keep_en=keep_en,
     )
     return Finding(
-        t=float(d.t[i]),
+        t=float(d.t[start]),
         kind="close_following" if close else "short_headway",
         severity="major" if close else "minor",
-        position=d.position(i),
+        position=d.position(start),
         advice_id=text[0],
         advice_en=text[1],
         detail={
-            "headway_s": round(headway, 2),
-            "gap_m": round(gap, 1),
-            "speed_kmh": round(speed_kmh, 1),
-            "duration_s": round(duration, 2),
+            "headway_s": typical,
+            "headway_min_s": closest,
+            "gap_m": gap,
+            "speed_kmh": speed_kmh,
+            "duration_s": duration,
             "wet": wet,
         },
     )
