@@ -36,18 +36,24 @@ def synthetic_drive(seconds: float, seed: int = 7) -> T.Telemetry:
     limit = np.where(zone, 30.0, limit) / 3.6
     # The driver tracks the limit with a slow error, sometimes 5-10 % over, and takes about
     # five seconds to settle at a new limit (a moving average of the target speed).
-    wobble = 1 + 0.06 * np.sin(2 * np.pi * t / 47) + 0.03 * np.sin(2 * np.pi * t / 13)
+    wobble = 1 + 0.06 * np.sin(2 * np.pi * t / 47) + 0.03 * np.sin(2 * np.pi * t / 29)
     target = limit * wobble
     window = 5 * RATE
     c = np.concatenate(([0.0], np.cumsum(target)))
     speed = np.empty(n)
     speed[window:] = (c[window + 1 :] - c[1:-window]) / window
     speed[:window] = target[:window]
-    # Six hard stops an hour (a 0.6 g pulse for 1.2 s).
+    # Six hard stops an hour (a 0.6 g pulse for 1.2 s), and a firm brake 0.9 s after each
+    # hazard (a pedestrian stepping out, every 25 minutes).
     accel = np.gradient(speed, t)
     for start in np.linspace(200, seconds - 200, max(1, int(seconds / 600))):
         pulse = (t > start) & (t < start + 1.2)
         accel[pulse] -= 0.6 * 9.81
+    kinds = ("hazard", "red_light", "amber_light", "hazard", "stop_sign")
+    event_times = np.arange(150, seconds, 300.0)
+    for k, when in enumerate(event_times):
+        if kinds[k % 5] == "hazard":
+            accel[(t > when + 0.9) & (t < when + 2.5)] -= 0.3 * 9.81
     lat = 1.5 * np.sin(2 * np.pi * t / 30) + rng.normal(0, 0.05, n)
     steering = 0.1 * np.sin(2 * np.pi * t / 30) + 0.02 * np.sin(2 * np.pi * t / 2.7)
     # Lateral position: weave of ~25 cm, drifting over the line for 2 s every 3 minutes.
@@ -83,9 +89,9 @@ def synthetic_drive(seconds: float, seed: int = 7) -> T.Telemetry:
     }
     columns = {c.name: np.asarray(cols[c.name]).astype(c.dtype) for c in T.COLUMNS}
     events = []
-    for k, when in enumerate(np.arange(150, seconds, 300.0)):
+    for k, when in enumerate(event_times):
         i = int(when * RATE)
-        kind = ("hazard", "red_light", "amber_light", "hazard", "stop_sign")[k % 5]
+        kind = kinds[k % 5]
         events.append({"t": float(when), "kind": kind, "x": float(dist[i]), "y": 0.0})
     header = T.new_header(
         scenario_id="urban_intersection",

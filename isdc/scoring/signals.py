@@ -128,6 +128,27 @@ def merge_close(
     return starts[new], ends[np.concatenate((new[1:], [True]))]
 
 
+def run_means(
+    values: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and minimum of the finite values inside each run (NaN for a run with none).
+
+    Only the samples inside the runs are touched, with one reduceat per statistic.
+    """
+    if starts.shape[0] == 0:
+        return np.empty(0), np.empty(0)
+    idx, _ = run_indices(starts, ends)
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths
+    vals = values[idx].astype(np.float64)
+    ok = np.isfinite(vals)
+    counts = np.add.reduceat(ok, offsets, dtype=np.float64)
+    sums = np.add.reduceat(np.where(ok, vals, 0.0), offsets)
+    mins = np.fmin.reduceat(vals, offsets)
+    means = np.where(counts > 0, sums / np.where(counts > 0, counts, 1), np.nan)
+    return means, mins
+
+
 def peak_index(value: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Index of the largest value inside each run (the first one on ties).
 

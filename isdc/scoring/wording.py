@@ -18,12 +18,19 @@ def num(value: float, digits: int = 0, lang: str = "en") -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _parse(template: str) -> tuple[tuple[str, str | None, str], ...]:
-    """A template split once into (literal text, field name, format spec) pieces."""
-    return tuple(
-        (literal, field, spec or "")
-        for literal, field, spec, _ in string.Formatter().parse(template)
-    )
+def _compile(template: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """A template rewritten so every field is a plain ``{slot}`` filled with pre-formatted
+    text, and the (slot, field name, format spec) of each: formatting then costs one C-level
+    ``str.format`` call plus one ``format`` per number."""
+    pieces = []
+    fields = []
+    for k, (literal, field, spec, _) in enumerate(string.Formatter().parse(template)):
+        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            slot = f"f{k}"
+            pieces.append("{" + slot + "}")
+            fields.append((slot, field, spec or ""))
+    return "".join(pieces), tuple(fields)
 
 
 def pair(id_fmt: str, en_fmt: str, **values: float | str) -> tuple[str, str]:
@@ -36,17 +43,16 @@ def pair(id_fmt: str, en_fmt: str, **values: float | str) -> tuple[str, str]:
 
 
 def _render(template: str, values: dict[str, float | str], decimal: str) -> str:
-    out = []
-    for literal, field, spec in _parse(template):
-        out.append(literal)
-        if field is None:
-            continue
-        value = values[field]
-        text = format(value, spec)
-        if decimal != "." and not isinstance(value, str):
-            text = text.replace(".", decimal)
-        out.append(text)
-    return "".join(out)
+    compiled, fields = _compile(template)
+    filled = {}
+    for slot, name, spec in fields:
+        value = values[name]
+        if isinstance(value, str):
+            filled[slot] = value
+        else:
+            text = format(value, spec)
+            filled[slot] = text.replace(".", decimal) if decimal != "." else text
+    return compiled.format_map(filled)
 
 
 PART_TITLES: dict[str, dict[str, str]] = {

@@ -19,6 +19,8 @@ from isdc.scoring.signals import (
     merge_close,
     overlapping,
     peak_index,
+    run_durations,
+    run_means,
     runs,
 )
 from isdc.scoring.wording import pair
@@ -78,15 +80,13 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     # them, and near misses (TTC below critical).
     c_starts, c_ends = merge_close(d.t, *runs(close), EPISODE_MERGE_S)
     c_starts, c_ends = keep_longer(d.t, d.dt, c_starts, c_ends, rules.episode_min_s)
-    for start, end in zip(c_starts.tolist(), c_ends.tolist(), strict=True):
-        part.findings.append(_headway_finding(d, headway, start, end, bool(wet[start]), True))
+    part.findings += _headway_findings(d, headway, c_starts, c_ends, wet, True)
     b_starts, b_ends = merge_close(d.t, *runs(below), EPISODE_MERGE_S)
     b_starts, b_ends = keep_longer(d.t, d.dt, b_starts, b_ends, rules.short_episode_min_s)
     if b_starts.size:
         alone = ~overlapping(b_starts, b_ends, c_starts, c_ends)
         b_starts, b_ends = b_starts[alone], b_ends[alone]
-    for start, end in zip(b_starts.tolist(), b_ends.tolist(), strict=True):
-        part.findings.append(_headway_finding(d, headway, start, end, bool(wet[start]), False))
+    part.findings += _headway_findings(d, headway, b_starts, b_ends, wet, False)
     t_starts, t_ends = keep_longer(d.t, d.dt, *runs(critical), TTC_EPISODE_MIN_S)
     # A near miss that ends in a crash with a vehicle is reported as the crash.
     crashes = np.array(
@@ -126,18 +126,45 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     return part
 
 
+def _headway_findings(
+    d: Drive,
+    headway: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    wet: np.ndarray,
+    close: bool,
+) -> list[Finding]:
+    """Following episodes, each told by its mean headway, gap and speed and placed where it
+    began: the moment to remember is when the driver let the gap close."""
+    typical, closest = run_means(headway, starts, ends)
+    gaps, _ = run_means(d.col["lead_gap"], starts, ends)
+    speeds, _ = run_means(d.col["speed"], starts, ends)
+    durations = run_durations(d.t, d.dt, starts, ends)
+    return [
+        _headway_finding(d, i, h, h_min, gap, v / KMH, dur, bool(wet[i]), close)
+        for i, h, h_min, gap, v, dur in zip(
+            starts.tolist(),
+            typical.tolist(),
+            closest.tolist(),
+            gaps.tolist(),
+            speeds.tolist(),
+            durations.tolist(),
+            strict=True,
+        )
+    ]
+
+
 def _headway_finding(
-    d: Drive, headway: np.ndarray, start: int, end: int, wet: bool, close: bool
+    d: Drive,
+    start: int,
+    typical: float,
+    closest: float,
+    gap: float,
+    speed_kmh: float,
+    duration: float,
+    wet: bool,
+    close: bool,
 ) -> Finding:
-    """One following episode, told by its typical (median) headway, gap and speed, and placed
-    where it began: the moment to remember is when the driver let the gap close."""
-    h = headway[start:end]
-    ok = np.isfinite(h)
-    typical = float(np.median(h[ok]))
-    closest = float(h[ok].min())
-    gap = float(np.median(d.col["lead_gap"][start:end][ok]))
-    speed_kmh = float(np.median(d.col["speed"][start:end][ok])) / KMH
-    duration = float(d.t[end - 1] - d.t[start] + d.dt[end - 1])
     keep_id = "Jalan basah: jaga minimal 4 detik." if wet else "Jaga minimal 2 detik, idealnya 3."
     keep_en = "Wet road: keep at least 4 s." if wet else "Keep at least 2 s, ideally 3 s."
     text = pair(
