@@ -323,3 +323,41 @@ def test_a_following_episode_is_told_by_its_typical_headway_from_where_it_began(
     assert finding.t == pytest.approx(10.0, abs=0.02)
     assert "about 0.8 s" in finding.advice_en and "closest 0.5 s" in finding.advice_en
     assert "sekitar 0,8 detik" in finding.advice_id
+
+
+def uneven(tel, keep):
+    """The same run with only the samples where ``keep`` is True (timestamps kept)."""
+    from isdc import telemetry as T
+
+    cols = {k: v[keep] for k, v in tel.columns.items()}
+    header = {**tel.header, "ticks": int(keep.sum())}
+    return T.Telemetry(header=header, columns=cols, events=list(tel.events))
+
+
+def busy_drive():
+    return drive(
+        speed=lambda t: np.where((t > 10) & (t < 25), 62, 45) * KMH,
+        lane_offset=lambda t: 0.5 * np.sin(2 * np.pi * t / 6),
+        steering=lambda t: 0.15 * np.sin(2 * np.pi * 0.4 * t),
+        lead_gap=lambda t: np.where((t > 30) & (t < 45), 10.0, np.nan),
+        lead_closing=0.5,
+        accel_lon=lambda t: np.where((t > 50) & (t < 51.5), -5.0, 0.3 * np.sin(t)),
+        brake=lambda t: np.where((t > 50) & (t < 51.5), 0.6, 0.0),
+        events=[{"t": 49.0, "kind": "hazard"}],
+    )
+
+
+def test_dropped_samples_change_the_score_little_and_a_gap_is_reported():
+    tel = busy_drive()
+    reference = score(tel)
+    rng = np.random.default_rng(3)
+    keep = rng.random(tel.ticks) > 0.1  # one sample in ten lost at random
+    keep[0] = keep[-1] = True
+    thinned = score(uneven(tel, keep))
+    assert abs(thinned.score - reference.score) <= 2
+    assert thinned.measures["harsh_braking"] == reference.measures["harsh_braking"]
+    keep = np.ones(tel.ticks, dtype=bool)
+    keep[1200:1260] = False  # one second missing
+    gapped = score(uneven(tel, keep))
+    assert "time_gaps" in [w["code"] for w in gapped.warnings]
+    assert abs(gapped.score - reference.score) <= 2
