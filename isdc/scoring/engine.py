@@ -26,7 +26,7 @@ from isdc.scoring.report import ScoreReport
 from isdc.scoring.results import Finding, PartResult, Position
 from isdc.scoring.rubric import FACTOR_KINDS, PARTS, Rubric, RubricError, load_rubric
 from isdc.scoring.signals import dot
-from isdc.scoring.wording import MEASURE_TITLES, num, pair
+from isdc.scoring.wording import MEASURE_TITLES, OUTCOME_TITLES, num, pair, title_of
 from isdc.telemetry import Telemetry
 
 MEASURES: dict[str, Callable[[Drive, Rubric], PartResult]] = {
@@ -167,7 +167,7 @@ def _fail_reasons(
             reasons.append(
                 {
                     "code": f"fail_on_{hit}",
-                    "id": f"{title['id']} menggagalkan run ({counts[hit]}x)",
+                    "id": f"{title['id']}: otomatis tidak lulus ({counts[hit]}x)",
                     "en": f"{title['en']} fails the run ({counts[hit]}x)",
                 }
             )
@@ -176,8 +176,9 @@ def _fail_reasons(
         reasons.append(
             {
                 "code": "not_completed",
-                "id": f"skenario tidak selesai (hasil: {outcome})",
-                "en": f"the scenario was not completed (outcome: {outcome})",
+                "id": f"skenario tidak selesai (hasil: {title_of(OUTCOME_TITLES, outcome, 'id')})",
+                "en": "the scenario was not completed (outcome: "
+                f"{title_of(OUTCOME_TITLES, outcome, 'en')})",
             }
         )
     if completion < rules.min_route_completion and d.n:

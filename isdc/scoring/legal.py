@@ -172,12 +172,12 @@ LEGAL_BASIS: dict[str, LegalBasis] = {
         "steering control: few corrections",
     ),
     "timeout": LegalBasis(
-        "ISDC rubric",
+        "ISDC: factors.timeout",
         "Waktu skenario habis",
         "Scenario time ran out",
     ),
     "incomplete": LegalBasis(
-        "ISDC rubric",
+        "ISDC: pass.min_route_completion",
         "Rute tidak diselesaikan",
         "Route not completed",
     ),

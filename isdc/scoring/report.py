@@ -13,10 +13,13 @@ from isdc.scoring.results import Factor, Finding, PartResult
 from isdc.scoring.rubric import Rubric
 from isdc.scoring.wording import (
     MEASURE_TITLES,
+    OUTCOME_TITLES,
     PART_TITLES,
     SEVERITY_TITLES,
     UNIT_TITLES,
+    VEHICLE_TITLES,
     num,
+    title_of,
 )
 
 SCORER_VERSION = "1.0.0"
@@ -144,9 +147,10 @@ def format_text(report: ScoreReport, lang: str = "id") -> str:
         + (f" - {title}" if title else "")
         + f" ({tr('rubric')} {report.rubric.version}, {report.rubric.digest[:8]};"
         f" {tr('scorer')} {report.scorer_version})",
-        f"{tr('run')}: {run.get('run_id', '?')} | {run.get('vehicle', '?')} | "
+        f"{tr('run')}: {run.get('run_id', '?')} | "
+        f"{title_of(VEHICLE_TITLES, run.get('vehicle', '?'), lang)} | "
         f"{run.get('driver', '?')} | {num(_float(run.get('duration_s')), 1, lang)} {tr('s')} | "
-        f"{run.get('outcome', '?')}",
+        f"{title_of(OUTCOME_TITLES, run.get('outcome', '?'), lang)}",
         "",
         f"{tr('score')}: {num(report.score, 1, lang)} / 100 - "
         f"{tr('passed') if report.passed else tr('failed')} "

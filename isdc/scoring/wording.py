@@ -107,6 +107,26 @@ MEASURE_TITLES: dict[str, dict[str, str]] = {
     "timeout": {"id": "waktu habis", "en": "timeout"},
 }
 
+OUTCOME_TITLES: dict[str, dict[str, str]] = {
+    "completed": {"id": "selesai", "en": "completed"},
+    "timeout": {"id": "waktu habis", "en": "timed out"},
+    "collision": {"id": "tabrakan", "en": "collision"},
+    "aborted": {"id": "dihentikan", "en": "aborted"},
+}
+
+VEHICLE_TITLES: dict[str, dict[str, str]] = {
+    "car": {"id": "mobil", "en": "car"},
+    "motorcycle": {"id": "sepeda motor", "en": "motorcycle"},
+    "truck": {"id": "truk", "en": "truck"},
+}
+
+
+def title_of(table: dict[str, dict[str, str]], key: object, lang: str) -> str:
+    """A key's title in a language; unknown keys are shown as they are."""
+    entry = table.get(str(key))
+    return entry[lang] if entry else str(key)
+
+
 UNIT_TITLES: dict[str, dict[str, str]] = {
     "%": {"id": "%", "en": "%"},
     "km/h": {"id": "km/jam", "en": "km/h"},
