@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         report = score(tel, rubric)
     except RubricError as exc:
         return _fail(str(exc))
+    except telemetry.TelemetryError as exc:  # read() validated it; kept for API callers' files
+        return _fail(f"{args.file}: {exc}")
     if getattr(args, "json", False):
         json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
         sys.stdout.write("\n")

@@ -15,7 +15,7 @@ import numpy as np
 
 from isdc.scoring.results import Position
 from isdc.scoring.signals import sample_durations
-from isdc.telemetry import COLUMN_NAMES, Telemetry
+from isdc.telemetry import COLUMN_NAMES, Telemetry, TelemetryError
 
 GRAVITY = 9.81  # m/s^2; thresholds in the rubric are in g
 KMH = 1 / 3.6  # one km/h in m/s
@@ -113,6 +113,29 @@ class Drive:
             return np.full(times.shape[0], np.nan)
         idx = np.clip(np.searchsorted(self.t, times, side="right") - 1, 0, self.n - 1)
         return self.col[name][idx]
+
+
+def check_structure(tel: Telemetry) -> None:
+    """The cheap structural part of ``telemetry.validate``: every column present, one-dimensional
+    and as long as the header says, time finite and increasing. Values are not judged here:
+    NaN speeds and the like are data-quality warnings, not reasons to refuse a run."""
+    n = tel.header.get("ticks")
+    for name in COLUMN_NAMES:
+        arr = tel.columns.get(name)
+        if arr is None:
+            raise TelemetryError(f"column '{name}' is missing")
+        if arr.ndim != 1 or arr.shape[0] != n:
+            raise TelemetryError(
+                f"column '{name}' has {arr.shape[0] if arr.ndim == 1 else arr.shape} samples "
+                f"but the header says {n} ticks"
+            )
+    t = tel.columns["t"]
+    if n and not (np.isfinite(t[0]) and np.isfinite(t[-1])):
+        raise TelemetryError("column 't' contains non-finite times")
+    if n and n > 1:
+        dt = np.diff(t)
+        if not dt.min() > 0:  # also False for NaN
+            raise TelemetryError("column 't' is not strictly increasing")
 
 
 def prepare(tel: Telemetry) -> Drive:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from isdc.scoring.drive import Drive, prepare, warning
+from isdc.scoring.drive import Drive, check_structure, prepare, warning
 from isdc.scoring.infractions import rule_infractions
 from isdc.scoring.measures.following import measure_following
 from isdc.scoring.measures.harsh import measure_harsh
@@ -44,9 +44,12 @@ def score(telemetry: Telemetry, rubric: Rubric | None = None) -> ScoreReport:
     """Score one run against its scenario's rubric (loaded by scenario id when not given).
 
     Raises :class:`~isdc.scoring.rubric.RubricError` when the scenario has no rubric, the rubric
-    is for another scenario, or it has no thresholds for the run's vehicle. Bad sample values
-    never raise: they are reported in ``warnings``.
+    is for another scenario, or it has no thresholds for the run's vehicle, and
+    :class:`~isdc.telemetry.TelemetryError` when the columns do not fit together (missing, of
+    the wrong length, time not increasing). Bad sample values never raise: they are reported in
+    ``warnings``.
     """
+    check_structure(telemetry)
     if rubric is None:
         rubric = load_rubric(telemetry.scenario_id)
     elif rubric.scenario != telemetry.scenario_id:

@@ -100,3 +100,16 @@ def test_the_text_report_in_indonesian_and_english():
 def test_the_text_report_of_a_clean_run_says_so():
     english = format_text(score(drive(speed=45 * KMH)), lang="en")
     assert "PASSED" in english and "No findings" in english
+
+
+def test_a_run_whose_columns_do_not_fit_together_is_refused_clearly():
+    import pytest
+
+    tel = drive(duration_s=2)
+    tel.columns["speed"] = tel.columns["speed"][:-5]
+    with pytest.raises(T.TelemetryError, match="'speed' has 115 samples but the header says 120"):
+        score(tel)
+    tel = drive(duration_s=2)
+    tel.columns["t"] = tel.columns["t"][::-1].copy()
+    with pytest.raises(T.TelemetryError, match="not strictly increasing"):
+        score(tel)
