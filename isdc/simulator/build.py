@@ -80,6 +80,7 @@ class StaticObject:
     width: float
     lane: int = -1
     s: float = 0.0
+    lateral: float = 0.0
 
 
 @dataclass
@@ -497,7 +498,7 @@ class _Resolver:
             self.in_lane(lane, o["s"], f"{where}.s")
             for lat in o["lateral_m"]:
                 x, y, h = lane.pose(o["s"], lat)
-                out.append(StaticObject(o["kind"], x, y, h, length, width, lane.index, o["s"]))
+                out.append(StaticObject(o["kind"], x, y, h, length, width, lane.index, o["s"], lat))
         return out
 
     def pedestrians(self, route: Route) -> list[PedestrianSpec]:
@@ -562,6 +563,13 @@ class _Resolver:
                     raise self.fail(f"{where}.trigger", "ttc needs an entity, a lane+s or at")
                 if ent is not None and ent not in entities:
                     raise self.fail(f"{where}.trigger.entity", f"no entity '{ent}'")
+            if k == "signal":
+                if trig["signal"] not in sig:
+                    raise self.fail(f"{where}.trigger.signal", f"no signal '{trig['signal']}'")
+                if trig["group"] not in sig[trig["signal"]].groups:
+                    raise self.fail(f"{where}.trigger.group", f"no group '{trig['group']}'")
+                if trig["state"] is None:
+                    raise self.fail(f"{where}.trigger.state", "missing: green, amber or red")
             if k in ("reach", "ttc") and trig["entity"] is None:
                 trig["route_s"] = None
                 if trig["lane"] is not None:

@@ -88,6 +88,23 @@ class CollisionDetector:
                         ),
                     }
                     self._contact(world, ("vehicle", int(tr.serial[i])), detail, out)
+        if len(world.parked_x):
+            dx = world.parked_x - ex
+            dy = world.parked_y - ey
+            lim = reach + 0.5 * np.hypot(world.parked_len, world.parked_wid)
+            for i in np.flatnonzero(dx * dx + dy * dy < lim * lim).tolist():
+                if obb_overlap(ex, ey, eh, p.length, p.width, float(world.parked_x[i]),
+                               float(world.parked_y[i]), float(world.parked_h[i]),
+                               float(world.parked_len[i]), float(world.parked_wid[i])):  # fmt: skip
+                    kind = world.parked_kind[i]
+                    detail = {
+                        "with": "vehicle",
+                        "object": world.parked_ids[i] or f"parked-{kind}-{i}",
+                        "object_kind": kind,
+                        "parked": True,
+                        "relative_speed_kmh": round(dyn.speed * 3.6, 1),
+                    }
+                    self._contact(world, ("parked", i), detail, out)
         peds = world.peds
         if len(peds):
             dx = peds.x - ex

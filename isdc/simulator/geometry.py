@@ -191,7 +191,7 @@ def fillet(
     c0, s0, c1, s1 = math.cos(h0), math.sin(h0), math.cos(h1), math.sin(h1)
     det = c0 * s1 - s0 * c1
     t0 = (dx * s1 - dy * c1) / det  # distance from pose 0 to the corner
-    t1 = (dx * s0 - dy * c0) / det  # distance from the corner to pose 1
+    t1 = (c0 * dy - s0 * dx) / det  # distance from the corner to pose 1
     if t0 <= 0 or t1 <= 0:
         raise ValueError("the two ends do not meet ahead of the start")
     tangent = min(t0, t1)

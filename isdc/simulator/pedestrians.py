@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from isdc.simulator.build import PedestrianSpec
+from isdc.simulator.geometry import circle_obb_overlap
 
 KINDS = ("adult", "child", "patrol")
 RADIUS = {"adult": 0.3, "child": 0.22, "patrol": 0.3}
@@ -40,6 +41,7 @@ class Pedestrians:
         self.hold_left = np.zeros(n)
         self.moving = np.zeros(n, dtype=bool)
         self.active: set[int] = set()  # walking or holding: on their way
+        self._blocker: tuple[float, float, float, float, float, float] | None = None
         self.dt = dt
 
     def __len__(self) -> int:
@@ -53,9 +55,15 @@ class Pedestrians:
     def moving_any(self) -> bool:
         return bool(self.active)
 
-    def step(self) -> None:
+    def step(self, blocker: tuple[float, float, float, float, float, float] | None = None) -> None:
+        """Walk everyone on their way; ``blocker`` is the ego (x, y, heading, length, width, v).
+
+        A pedestrian never steps into the side of a car: it walks round it towards its rear,
+        or waits. It does not dodge a car coming at it - the driver has to give way.
+        """
         if not self.active:
             return
+        self._blocker = blocker
         walking = self.state == WALKING
         self.moving = walking
         if walking.any():
@@ -82,9 +90,19 @@ class Pedestrians:
             else:
                 self._next_waypoint(i)
             return
-        self.x[i] += dx / dist * step
-        self.y[i] += dy / dist * step
+        nx = self.x[i] + dx / dist * step
+        ny = self.y[i] + dy / dist * step
         self.heading[i] = math.atan2(dy, dx)
+        b = self._blocker
+        if b is not None and circle_obb_overlap(
+            nx, ny, self.radius[i] + 0.4, b[0], b[1], b[2], b[3], b[4]
+        ):
+            # A car stands in the way: walk round it, along its side towards its rear.
+            nx = self.x[i] - math.cos(b[2]) * step
+            ny = self.y[i] - math.sin(b[2]) * step
+            if circle_obb_overlap(nx, ny, self.radius[i] + 0.4, b[0], b[1], b[2], b[3], b[4]):
+                return  # boxed in: wait
+        self.x[i], self.y[i] = nx, ny
 
     def _next_waypoint(self, i: int) -> None:
         if self.target[i] + 1 < len(self.specs[i].waypoints):

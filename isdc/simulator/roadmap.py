@@ -256,6 +256,8 @@ class RoadMap:
             ranges = [(0.0, path.length)] * count + [(e[2], e[3]) for e in kerb_extras]
             for pos, (name, (a, b)) in enumerate(zip(names, ranges, strict=True)):
                 offset = (median / 2 + (pos + 0.5) * lane_width) * direction
+                if is_connector:
+                    offset = 0.0  # a connector's reference line is its lane's centre line
                 if direction > 0:
                     begin, end = a, b
                 else:
@@ -374,8 +376,9 @@ class RoadMap:
 
     def add_stop_line(self, line: StopLine) -> StopLine:
         lane = self.lanes[line.lane]
-        x0, y0, _ = lane.pose(line.s, lane.width / 2)
-        x1, y1, _ = lane.pose(line.s, -lane.width / 2)
+        # A metre wider than the lane each side: a car straddling the lane edge still crosses it.
+        x0, y0, _ = lane.pose(line.s, lane.width / 2 + 1.0)
+        x1, y1, _ = lane.pose(line.s, -lane.width / 2 - 1.0)
         line.p0, line.p1 = (x0, y0), (x1, y1)
         self.stop_lines.append(line)
         return line
@@ -484,6 +487,10 @@ class RoadMap:
         self.lane_road_len = self.road_length[self.lane_road]
         self.lane_left = np.array([ln.left for ln in lanes], dtype=np.intp)
         self.lane_right = np.array([ln.right for ln in lanes], dtype=np.intp)
+        # Lanes that stop part way along their road with nowhere to go (acceleration lanes).
+        self.lane_dead_end = np.array(
+            [not ln.successors and ln.end < ln.road.length - 1.0 for ln in lanes], dtype=bool
+        )
         self.lane_table = np.column_stack(
             (
                 np.where(self.lane_dir > 0, 0.0, self.lane_road_len),

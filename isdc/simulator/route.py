@@ -133,6 +133,26 @@ class Route:
         self.samples_friction = np.array(fric)
         self.samples_school = np.array(school, dtype=bool)
 
+    def project(self, x: float, y: float, near: float, reach: float = 15.0) -> float | None:
+        """Route distance of the route point nearest to (x, y), searched around ``near``.
+
+        Used when the ego is off every route lane (sliding wide, off the road): progress then
+        follows the route line. None when the point is more than ``reach`` metres from it.
+        """
+        a = max(int((near - 30.0) / PROFILE_STEP), 0)
+        b = min(int((near + 60.0) / PROFILE_STEP) + 1, len(self.samples_s))
+        if b - a < 2:
+            return None
+        dx = self.samples_x[a:b] - x
+        dy = self.samples_y[a:b] - y
+        d2 = dx * dx + dy * dy
+        i = int(np.argmin(d2))
+        if d2[i] > reach * reach:
+            return None
+        h = float(self.samples_h[a + i])
+        along = -(dx[i] * math.cos(h) + dy[i] * math.sin(h))
+        return float(min(max(self.samples_s[a + i] + along, 0.0), self.length))
+
     def crossing_s(self, x0: float, y0: float, x1: float, y1: float) -> float | None:
         """Route distance where the segment (x0, y0)-(x1, y1) crosses the route line, if it does."""
         px, py = self.samples_x, self.samples_y

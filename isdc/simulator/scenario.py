@@ -206,7 +206,7 @@ PEDESTRIAN = {
     "return": opt(False, bool),
 }
 TRIGGER = {
-    "kind": req(str, check=one_of("time", "distance", "reach", "ttc")),
+    "kind": req(str, check=one_of("time", "distance", "reach", "ttc", "signal")),
     "at_s": opt(None, *NUM, check=non_negative),
     "m": opt(None, *NUM, check=non_negative),
     "lane": opt(None, str),
@@ -215,6 +215,9 @@ TRIGGER = {
     "radius_m": opt(3.0, *NUM, check=positive),
     "entity": opt(None, str),
     "below_s": opt(None, *NUM, check=positive),
+    "signal": opt(None, str),
+    "group": opt(None, str),
+    "state": opt(None, str, check=one_of("green", "amber", "red")),
 }
 ACTION = {
     "kind": req(

@@ -84,7 +84,7 @@ class Simulation:
             station=station,
             trainee=trainee,
             assignment=assignment,
-            route_length_m=round(lay.goal.route_s, 3),
+            route_length_m=round(self._route_length(), 3),
             conditions={
                 "weather": lay.weather,
                 "light": lay.light,
@@ -97,6 +97,13 @@ class Simulation:
         self.done = False
         self.outcome: str | None = None
         self._line_speed: float | None = None  # stop_in_box: speed when crossing the line
+
+    def _route_length(self) -> float:
+        """Route distance (of the ego's centre) at which the goal counts as reached."""
+        g = self.layout.goal
+        if g.kind == "stop_in_box":
+            return g.route_s - VEHICLES[self.vehicle].length / 2  # front bumper at the box
+        return g.route_s
 
     # ------------------------------------------------------------------------------ reading
 
@@ -164,8 +171,14 @@ class Simulation:
         return self.telemetry()
 
     def _event(self, detail: dict[str, Any]) -> dict[str, Any]:
+        """Record an event at the ego's position now. The dict itself is kept (and reordered
+        to t, kind, x, y, details), so a detector may still fill in e.g. a duration later."""
         w = self.world
-        return self.recorder.add_event(w.t, detail.pop("kind"), w.dyn.x, w.dyn.y, **detail)
+        ordered = {"t": w.t, "kind": detail.pop("kind"), "x": w.dyn.x, "y": w.dyn.y, **detail}
+        detail.clear()
+        detail.update(ordered)
+        self.recorder.events.append(detail)
+        return detail
 
     def _record(self, c: Controls) -> None:
         w = self.world

@@ -5,7 +5,8 @@ Triggers (checked every tick until they fire, each event fires once):
 * ``time`` - simulated time reaches ``at_s``;
 * ``distance`` - the ego has travelled ``m`` metres (odometer);
 * ``reach`` - the ego reaches a place: a lane point on its route, or within ``radius_m`` of a point;
-* ``ttc`` - the ego's time to reach an entity (or a place) on its route drops below ``below_s``.
+* ``ttc`` - the ego's time to reach an entity (or a place) on its route drops below ``below_s``;
+* ``signal`` - a signal group shows a state (pedestrians cross when the traffic turns red).
 
 Actions: ``start_crossing`` (a pedestrian walks), ``brake_hard`` (a vehicle brakes to a stop),
 ``change_signal`` (a signal changes to a phase, through amber), ``spawn`` (a vehicle appears),
@@ -65,6 +66,8 @@ class Storyboard:
         if kind == "ttc":
             ttc = time_to_reach(world, trig)
             return ttc is not None and ttc < trig["below_s"]
+        if kind == "signal":
+            return world.signal_state(trig["signal"], trig["group"]) == trig["state"]
         return False
 
     def _fire(self, ev: EventSpec, world: World, out: list[dict[str, Any]]) -> None:
@@ -126,11 +129,7 @@ def run_action(action: dict[str, Any], world: World) -> None:
         world.forced_signal_changes.extend((sig.id, g, st) for g, st in changes)
         return
     if kind == "spawn":
-        v = action["vehicle"]
-        tr.add(
-            v.kind, v.lane, v.s, v.speed, d=v.lateral, desired=v.desired, headway=v.headway,
-            parked=v.parked, vehicle_id=v.id, route=v.route,
-        )  # fmt: skip
+        world.add_vehicle(action["vehicle"])
         tr.update_poses()
         return
     i = tr.index_of(action["entity"])

@@ -125,7 +125,6 @@ class Traffic:
         self._dirty = True
         self._lateral_any = False
         self._forced_any = False
-        self._parked_any = False
         self._bend = np.empty(0, dtype=np.intp)
         self._bend_v = np.empty(0)
         self._lane_end_v = np.empty(0)
@@ -141,7 +140,6 @@ class Traffic:
             ("kind", np.intp, 0),
             ("cleared", np.intp, -1),
             ("serial", np.intp, -1),
-            ("parked", bool, False),
         ):
             new = np.full(cap, fill, dtype=dtype)
             old = getattr(self, name, None)
@@ -192,7 +190,6 @@ class Traffic:
         desired: float | None = None,
         limit_factor: float = 1.0,
         headway: float | None = None,
-        parked: bool = False,
         vehicle_id: str | None = None,
         route: list[int] | None = None,
     ) -> int:
@@ -204,7 +201,7 @@ class Traffic:
         length, width = SIZES[k]
         row = self.f[i]
         row[:] = 0.0
-        if k == MOTORCYCLE and not parked and not d:
+        if k == MOTORCYCLE and not d:
             d = MOTO_KERB_OFFSET
         row[LANE], row[S], row[D], row[HW], row[HALF], row[V] = (
             lane,
@@ -229,7 +226,6 @@ class Traffic:
         self._lateral_any = True
         self.lane[i] = lane
         self.kind[i] = k
-        self.parked[i] = parked
         self.cleared[i] = -1
         self.serial[i] = self.spawned
         self.spawned += 1
@@ -251,8 +247,7 @@ class Traffic:
         if i != last:
             self.f[i] = self.f[last]
             self.f[i, ID] = i
-            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.serial,
-                        self.parked):  # fmt: skip
+            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.serial):
                 arr[i] = arr[last]
             self.ids[i] = self.ids[last]
             if last in self.routes:
@@ -396,8 +391,6 @@ class Traffic:
             forced = f[:, FORCED_UNTIL] > tick
             self._forced_any = bool(forced.any())
             acc = np.where(forced, np.maximum(-f[:, FORCED_DECEL], f[:, MAX_DECEL]), acc)
-        if self._parked_any:
-            acc[self.parked[:n]] = 0.0
 
         # 4. Integrate.
         dt = self.dt
@@ -441,7 +434,6 @@ class Traffic:
         v_next = m.lane_vmax[self.next_lane[:n]]  # the last entry (inf) stands for "none"
         self._bend = np.flatnonzero(np.isfinite(v_next))
         self._bend_v = v_next[self._bend]
-        self._parked_any = bool(self.parked[:n].any())
 
     def _ignored(self, se, nxt, ok, slot, real, ob) -> np.ndarray:
         """Followers that may pass the obstacle ahead of them (amber, cleared stop sign, ...)."""
@@ -454,7 +446,7 @@ class Traffic:
         param = ob.param[k]
         gap = se[nxt, S] - se[:, S] - se[nxt, HALF] - se[:, HALF]
         v = se[:, V]
-        b = self.f[slot, B]
+        b = np.maximum(self.f[slot, B], 0.5)
         ignore = (cond == AMBER) & (gap < v * v / (2.0 * b) + 0.5)
         ignore |= (cond == RED) & (gap < v * v / (2.0 * RED_COMMITTED_DECEL))
         ignore |= (cond == STOP_SIGN) & (self.cleared[slot] == param)
@@ -542,7 +534,7 @@ class Traffic:
         if len(lead_gap) != n:  # vehicles left this tick; decide again next tick
             return
         f = self.f[:n]
-        moto = (self.kind[:n] == MOTORCYCLE) & ~self.parked[:n]
+        moto = self.kind[:n] == MOTORCYCLE
         lane = self.lane[:n]
         w = self.map.lane_width[lane]
         blocked = moto & (lead_gap < 20.0) & (lead_v < f[:, V] + 1.0) & (lead_v < 8.0)
@@ -563,8 +555,7 @@ class Traffic:
         f = self.f[:n]
         lane = self.lane[:n]
         cand = (
-            ~self.parked[:n]
-            & (self.kind[:n] != MOTORCYCLE)
+            (self.kind[:n] != MOTORCYCLE)
             & (np.abs(f[:, D]) < 0.3)
             & ((np.arange(n) + tick) % MOBIL_EVERY < 6)
             & (f[:, FORCED_UNTIL] <= tick)
@@ -591,6 +582,8 @@ class Traffic:
         for target, bias in ((int(m.lane_left[lane]), 0.3), (int(m.lane_right[lane]), -0.3)):
             if target < 0 or not (m.lane_begin[target] <= s <= m.lane_end[target] - 30.0):
                 continue
+            if m.lane_dead_end[target]:
+                continue  # an acceleration lane that ends: never move into it
             side = "left" if target == m.lane_left[lane] else "right"
             if m.lanes[lane].line_style(side, s) != "dashed":
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from isdc.simulator.build import Layout
+from isdc.simulator.build import VEHICLE_SIZES, Layout, StaticObject, VehicleSpec
 from isdc.simulator.pedestrians import DONE, HOLDING, WAITING, WALKING, Pedestrians
 from isdc.simulator.pedestrians import KINDS as PED_KINDS
 from isdc.simulator.roadmap import Lane, LaneHit, RoadMap, StopLine
@@ -141,6 +141,8 @@ class World:
         self.school_zone = False
         self.lead: Lead | None = None
         self._inflow: list = []
+        self._busy_cache: dict[tuple[int, str, float], bool] = {}
+        self._zebra = {z.id: z for z in self.map.zebras}
         # Connectors that give way, with the lanes leading into them (fixed for the run).
         self._yielding = [
             (ln.index, [src.index for src in self.map.lanes if ln.index in src.successors])
@@ -148,6 +150,14 @@ class World:
             if ln.yield_to
         ]
         self._lane_objects = [o for o in layout.objects if o.lane >= 0]
+        # Parked vehicles never move: fixed objects drawn and collided with as vehicles.
+        self.parked_ids: list[str | None] = []
+        self.parked_kind: list[str] = []
+        self.parked_x = np.zeros(0)
+        self.parked_y = np.zeros(0)
+        self.parked_h = np.zeros(0)
+        self.parked_len = np.zeros(0)
+        self.parked_wid = np.zeros(0)
         self._spawn_traffic()
         self._localise()
         self.traffic.update_poses()
@@ -156,13 +166,39 @@ class World:
 
     # ------------------------------------------------------------------------------ set-up
 
+    def add_vehicle(self, v: VehicleSpec) -> None:
+        """Place a scenario vehicle: parked ones are fixed objects, the rest join traffic."""
+        if v.parked:
+            self._park(v)
+            return
+        self.traffic.add(
+            v.kind, v.lane, v.s, v.speed, d=v.lateral, desired=v.desired,
+            headway=v.headway, vehicle_id=v.id, route=v.route,
+        )  # fmt: skip
+
+    def _park(self, v: VehicleSpec) -> None:
+        lane = self.map.lanes[v.lane]
+        length, width = VEHICLE_SIZES[v.kind]
+        x, y, h = lane.pose(v.s, v.lateral)
+        k = len(self.parked_kind)
+        self.parked_ids.append(v.id)
+        self.parked_kind.append(v.kind)
+        self.parked_x = np.append(self.parked_x, x)
+        self.parked_y = np.append(self.parked_y, y)
+        self.parked_h = np.append(self.parked_h, h)
+        self.parked_len = np.append(self.parked_len, length)
+        self.parked_wid = np.append(self.parked_wid, width)
+        # Sticking out into the lane: traffic has to stop for it (or pass beside it).
+        if abs(v.lateral) < lane.width / 2 + width / 2 - 0.05:
+            self._lane_objects.append(
+                StaticObject(v.kind, x, y, h, length, width, v.lane, v.s, v.lateral)
+            )
+        del k
+
     def _spawn_traffic(self) -> None:
         lay = self.layout
         for v in lay.vehicles:
-            self.traffic.add(
-                v.kind, v.lane, v.s, v.speed, d=v.lateral, desired=v.desired,
-                headway=v.headway, parked=v.parked, vehicle_id=v.id, route=v.route,
-            )  # fmt: skip
+            self.add_vehicle(v)
         ego_lane = self.map.lanes[lay.ego_lane]
         for spec in lay.traffic:
             kinds = list(spec.mix)
@@ -244,7 +280,9 @@ class World:
         self._localise()
         self._spawn_inflow()
         self.traffic.step(self.tick, self._obstacles())
-        self.peds.step()
+        d = self.dyn
+        p = self.vehicle
+        self.peds.step((d.x, d.y, d.heading, p.length, p.width, d.speed))
         self.traffic.update_poses()
         self._find_lead()
         self._ego_state = self.dyn.state(self.t, controls)
@@ -282,13 +320,7 @@ class World:
         if chosen is not None:
             lane = chosen.lane
             self.ego_lane, self.ego_s, self.ego_d = lane, chosen.s, chosen.d
-            for k in route.segments_of.get(lane.index, []):
-                if self.segment <= k <= self.segment + 1:
-                    seg = route.segments[k]
-                    if seg.entry_s - 1.0 <= chosen.s <= seg.exit_s + 1.0:
-                        self.segment = k
-                        self.route_s = route.route_s(k, chosen.s)
-                        break
+            self._progress(lane, chosen.s)
             zone = lane.road.zone_at(lane.station(chosen.s))
             self.speed_limit = zone.limit_kmh / 3.6
             self.advisory = (zone.advisory_kmh or zone.limit_kmh) / 3.6
@@ -297,9 +329,37 @@ class World:
             self.on_road = True
         else:
             self.ego_lane, self.ego_s, self.ego_d = None, math.nan, math.nan
+            self._progress_off_lane()
             self.on_road = self.map.on_surface(x, y)
             if not self.on_road:
                 self.friction = min(self.friction, OFF_ROAD_FRICTION)
+
+    def _progress(self, lane: Lane, s: float) -> None:
+        """Advance the route distance when the ego is on its route, or on a lane beside it."""
+        route = self.route
+        for k in (self.segment, self.segment + 1):
+            if k >= len(route.segments):
+                break
+            seg = route.segments[k]
+            if not seg.entry_s - 1.0 <= s <= seg.exit_s + 1.0:
+                continue
+            target = self.map.lanes[seg.target]
+            # A parallel lane of the same road and direction shares the route's stations, so
+            # overtaking in the next lane still counts as progress along the route.
+            if lane.index in seg.lanes or (
+                lane.road is target.road and lane.direction == target.direction
+            ):
+                self.segment = k
+                self.route_s = route.route_s(k, s)
+                return
+        self._progress_off_lane()
+
+    def _progress_off_lane(self) -> None:
+        """Off the route's lanes (sliding wide, on the verge): follow the route line instead."""
+        pos = self.route.project(self.dyn.x, self.dyn.y, self.route_s)
+        if pos is not None:
+            self.route_s = pos
+            self.segment = self.route.locate(pos)[0]
 
     def _find_lead(self) -> None:
         """The lead vehicle found by the traffic step, measured after everyone has moved."""
@@ -327,6 +387,17 @@ class World:
 
     def zebra_busy(self, zebra_id: str, margin: float = 1.5) -> bool:
         """Is a pedestrian on the zebra, or walking onto it within ``margin`` metres?"""
+        if not self.peds.active:
+            return False
+        key = (self.tick, zebra_id, margin)
+        hit = self._busy_cache.get(key)
+        if hit is None:
+            if len(self._busy_cache) > 64:
+                self._busy_cache.clear()
+            hit = self._busy_cache[key] = self._zebra_busy(zebra_id, margin)
+        return hit
+
+    def _zebra_busy(self, zebra_id: str, margin: float) -> bool:
         for i, spec in enumerate(self.peds.specs):
             if spec.zebra != zebra_id or self.peds.state[i] not in (WALKING, HOLDING):
                 continue
@@ -335,7 +406,7 @@ class World:
         return False
 
     def pedestrian_on_zebra(self, i: int, zebra_id: str, margin: float) -> bool:
-        zebra = next(z for z in self.map.zebras if z.id == zebra_id)
+        zebra = self._zebra[zebra_id]
         road = self.map.roads[zebra.road]
         station, lat = road.path.project(float(self.peds.x[i]), float(self.peds.y[i]))
         lo, hi = road.lateral_extent()
@@ -406,26 +477,27 @@ class World:
             along = self.dyn.speed * math.cos(h - hit.heading)
             rows.append((hit.lane.index, hit.s, hit.d, half_w, half_l, along, ALWAYS, -1))
         for o in self._lane_objects:
-            rows.append((o.lane, o.s, 0.0, o.width / 2, o.length / 2, 0.0, ALWAYS, -1))
+            rows.append((o.lane, o.s, o.lateral, o.width / 2, o.length / 2, 0.0, ALWAYS, -1))
         return Obstacles.build(rows, ego_row)
 
     # ------------------------------------------------------------------------------ read API
 
     def vehicles(self) -> VehicleView:
-        """Active traffic vehicles, for drawing and for drivers (copies; read-only)."""
+        """Traffic and parked vehicles, for drawing and for drivers (copies; read-only)."""
         tr = self.traffic
         n = tr.n
+        p = len(self.parked_kind)
         return VehicleView(
-            ids=tuple(tr.ids[:n]),
-            kind=tuple(KINDS[k] for k in tr.kind[:n].tolist()),
-            x=_ro(tr.x[:n].copy()),
-            y=_ro(tr.y[:n].copy()),
-            heading=_ro(tr.heading[:n].copy()),
-            length=_ro(tr.length),
-            width=_ro(tr.width),
-            speed=_ro(tr.v.copy()),
-            braking=_ro(tr.acc < -1.0),
-            parked=_ro(tr.parked[:n].copy()),
+            ids=tuple(tr.ids[:n]) + tuple(self.parked_ids),
+            kind=tuple(KINDS[k] for k in tr.kind[:n].tolist()) + tuple(self.parked_kind),
+            x=_ro(np.concatenate((tr.x[:n], self.parked_x))),
+            y=_ro(np.concatenate((tr.y[:n], self.parked_y))),
+            heading=_ro(np.concatenate((tr.heading[:n], self.parked_h))),
+            length=_ro(np.concatenate((tr.length, self.parked_len))),
+            width=_ro(np.concatenate((tr.width, self.parked_wid))),
+            speed=_ro(np.concatenate((tr.v, np.zeros(p)))),
+            braking=_ro(np.concatenate((tr.acc < -1.0, np.zeros(p, dtype=bool)))),
+            parked=_ro(np.concatenate((np.zeros(n, dtype=bool), np.ones(p, dtype=bool)))),
         )
 
     def pedestrians(self) -> PedestrianView:

@@ -32,6 +32,7 @@ class Style:
     name: str
     limit_factor: float  # times the speed limit ...
     limit_offset: float  # ... plus this (m/s)
+    wet_factor: float  # speed factor on a wet road
     respect_advisory: bool
     lateral_accel: float  # m/s^2 it is willing to corner at
     accel: float  # m/s^2 it accelerates with
@@ -55,6 +56,7 @@ CAREFUL = Style(
     name="autopilot",
     limit_factor=0.94,
     limit_offset=0.0,
+    wet_factor=0.82,
     respect_advisory=True,
     lateral_accel=1.8,
     accel=1.3,
@@ -75,12 +77,13 @@ CAREFUL = Style(
 )
 AGGRESSIVE = Style(
     name="autopilot-aggressive",
-    limit_factor=1.2,
-    limit_offset=10 / 3.6,
+    limit_factor=1.0,
+    limit_offset=15 / 3.6,
+    wet_factor=1.0,
     respect_advisory=False,
-    lateral_accel=4.8,
+    lateral_accel=4.6,
     accel=2.8,
-    decel=5.0,
+    decel=4.5,
     headway=0.8,
     wet_headway=0.8,
     gap0=1.5,
@@ -96,6 +99,7 @@ AGGRESSIVE = Style(
     jerk=20.0,
 )
 COMFORT_AMBER_DECEL = 3.0  # the careful driver stops for amber if it needs no more than this
+MAX_DECEL = 10.0  # m/s^2: more than any tyre gives; bounds what the rules ask for
 
 
 class Autopilot:
@@ -123,6 +127,7 @@ class Autopilot:
         with np.errstate(divide="ignore"):
             v_bend = np.sqrt(lat / np.maximum(np.abs(prof["curvature"]), 1e-9))
         v = np.minimum(v, v_bend)
+        v = np.where(mu < 0.5, v * st.wet_factor, v)
         if cond.light == "night":
             v *= st.night_factor
         # Brake in time for every slower stretch ahead (backward pass, planned deceleration).
@@ -139,6 +144,7 @@ class Autopilot:
             maxlen=max(1, round(st.reaction / view.dt))
         )
         self._lane_change: str | None = None
+        self._lc_path: tuple[str, str, float, float] | None = None
 
     # ------------------------------------------------------------------------------ act
 
@@ -150,9 +156,14 @@ class Autopilot:
         steering = self._steer(view)
 
         front = view.route_s + p.length / 2
-        v_want = float(np.interp(front, self._s, self._profile))
+        # Read the profile a little ahead: the speed controller lags by about a second.
+        v_want = float(np.interp(front + 1.2 * v, self._s, self._profile))
         accel = self._track(v, v_want)
         accel = min(accel, self._follow(view, v))
+        if self._lane_change is not None and view.lane_id != self._lane_change:
+            other = self._target_lead(view, self._lane_change)
+            if other is not None:
+                accel = min(accel, self._gap_rule(v, other[0], other[1]))
         for stop in view.stops_ahead(max(60.0, v * v / 2.0 + 40.0)):
             a = self._stop_rule(view, stop, v)
             if a is not None:
@@ -161,6 +172,9 @@ class Autopilot:
             a = self._pedestrian_rule(view, c, v)
             if a is not None:
                 accel = min(accel, a)
+        if ego.sliding:
+            accel = min(accel, -1.5)  # tyres at their limit: ease off to get the grip back
+        accel = max(accel, -MAX_DECEL)
         # Smooth changes of acceleration, except when braking harder than planned is needed.
         limit = st.jerk * view.dt
         if accel < self._accel - limit and accel > -st.decel:
@@ -169,8 +183,9 @@ class Autopilot:
             accel = self._accel + limit
         self._accel = accel
         throttle, brake = pedals_for(accel, v, p)
-        if v < 0.3 and accel <= 0.0:
-            throttle, brake = 0.0, max(brake, 0.4)  # hold the car still
+        if accel <= 0.0 and v < 0.3:
+            # Hold the car still once stopped; just before, a light touch avoids a jolt.
+            throttle, brake = 0.0, max(brake, 0.3 if v == 0.0 else 0.12)
         return Controls(steering, throttle, brake)
 
     # ------------------------------------------------------------------------------ lateral
@@ -178,9 +193,22 @@ class Autopilot:
     def _steer(self, view: DriverView) -> float:
         ego = view.ego
         p = view.vehicle
-        ahead = min(max(5.0 + 0.7 * ego.speed, 6.0), 30.0)
+        # Look-ahead grows with speed (stability) but stays short enough not to cut corners.
+        ahead = min(max(3.0 + 0.45 * ego.speed, 5.0), 20.0)
         lane = self._choose_lane(view)
         tx, ty = view.target_point(ahead, lane)
+        lc = self._lc_path
+        if lc is not None:
+            # Mid lane change: aim along a smooth S from the old lane to the new one.
+            src, dst, s0, length = lc
+            s_t = view.ego_lane_s + ahead if math.isfinite(view.ego_lane_s) else s0 + length
+            f = min(max((s_t - s0) / length, 0.0), 1.0)
+            f = f * f * (3.0 - 2.0 * f)
+            ax_, ay_, _ = view.lane_pose(src, s_t)
+            bx_, by_, _ = view.lane_pose(dst, s_t)
+            tx, ty = ax_ + f * (bx_ - ax_), ay_ + f * (by_ - ay_)
+            if f >= 1.0 and view.lane_id == dst:
+                self._lc_path = None
         # Pure pursuit from the rear axle: the arc through the target point.
         back = p.rear_to_cg
         rx = ego.x - back * math.cos(ego.heading)
@@ -198,10 +226,13 @@ class Autopilot:
         if len(lanes) < 2 or current not in lanes or current == lanes[-1]:
             return None
         if self._lane_change is not None:
-            return None  # committed: head for the segment's target lane
+            return self._lane_change  # committed: head for the segment's target lane
         if self._can_merge(view, current, lanes[lanes.index(current) + 1]):
             self._lane_change = lanes[-1]
-            return None
+            # Spread the move over about four seconds of travel (a normal lane change).
+            length = max(30.0, 4.0 * view.ego.speed)
+            self._lc_path = (current, lanes[-1], view.ego_lane_s, length)
+            return self._lane_change
         return current
 
     def _can_merge(self, view: DriverView, current: str, target: str) -> bool:
@@ -218,17 +249,32 @@ class Autopilot:
             if v < 0.8 * view.speed_limit_min(target, s):
                 return False
         half = view.vehicle.length / 2
-        for s_other, v_other in view.vehicles_near(target, s - 80.0, s + 60.0):
+        for s_other, v_other, half_other in view.vehicles_near(target, s - 200.0, s + 120.0):
             gap = s_other - s
-            if gap >= 0:  # ahead in the target lane
-                if gap - half - 4.5 < max(st.gap0 + 2, v * st.merge_gap * 0.5):
+            if gap >= 0:  # ahead in the target lane: room to fall in behind it
+                room = gap - half - half_other
+                closing = max(v - v_other, 0.0)
+                if room < st.gap0 + v * st.merge_gap * 0.5 + closing * closing / 6.0:
                     return False
             else:  # behind: it must not have to brake hard for us
-                room = -gap - half - 4.5
-                closing = v_other - v
-                if room < max(st.gap0 + 2, v_other * st.merge_gap + max(closing, 0) * 2.0):
+                room = -gap - half - half_other
+                closing = max(v_other - v, 0.0)
+                if room < st.gap0 + v_other * st.merge_gap + closing * closing / 6.0:
                     return False
         return True
+
+    def _target_lead(self, view: DriverView, lane_id: str) -> tuple[float, float] | None:
+        """(gap, speed) of the nearest vehicle ahead in the lane being merged into."""
+        s = view.ego_lane_s
+        if not math.isfinite(s):
+            return None
+        half = view.vehicle.length / 2
+        best = None
+        for s_other, v_other, half_other in view.vehicles_near(lane_id, s, s + 150.0):
+            gap = s_other - s - half - half_other
+            if best is None or gap < best[0]:
+                best = (gap, v_other)
+        return best
 
     # ------------------------------------------------------------------------------ longitudinal
 
@@ -246,11 +292,16 @@ class Autopilot:
             return math.inf
         old_index, old_speed = self._lead_hist[0]
         lead_v = old_speed if old_index == lead.index else lead.speed
+        return self._gap_rule(v, lead.gap, lead_v)
+
+    def _gap_rule(self, v: float, gap: float, lead_v: float) -> float:
+        """IDM-style acceleration behind a vehicle, with a kinematic safety net."""
+        st = self.style
         headway = st.wet_headway if self._wet else st.headway
         dv = v - lead_v
         b = st.decel
         s_star = st.gap0 + max(0.0, v * headway + v * dv / (2.0 * math.sqrt(st.accel * b)))
-        gap = max(lead.gap, 0.1)
+        gap = max(gap, 0.1)
         a = st.accel * (1.0 - (s_star / gap) ** 2)
         # What it takes not to hit it if it stopped as hard as it can (kinematic safety net).
         need = (v * v - lead_v * lead_v) / (2.0 * max(gap - 1.0, 0.1)) if dv > 0 else 0.0
@@ -261,8 +312,8 @@ class Autopilot:
     def _stop_at(self, distance: float, v: float, margin: float = 1.0) -> float:
         """Deceleration that stops the front bumper ``margin`` metres before a line."""
         room = distance - margin
-        if room <= 0.2:
-            return -9.0 if v > 0.1 else -1.0
+        if room <= 0.0:
+            return -6.0 if v > 1.0 else -1.5
         need = v * v / (2.0 * room)
         # Approach gently: creep until close, then brake to stop at the line.
         creep = 0.6 * (math.sqrt(2.0 * self.style.decel * 0.6 * room) - v)
@@ -322,6 +373,9 @@ class Autopilot:
                 return None
             return self._stop_at(stop.distance + 0.5, v, margin=0.5)
         if stop.kind == "lane_end":
+            room = stop.distance - 3.0
+            if room > 0 and v * v / (2.0 * room) < 1.8:
+                return None  # no need to slow yet: keep looking for a gap
             return self._stop_at(stop.distance, v, margin=3.0)
         return None
 
@@ -332,7 +386,9 @@ class Autopilot:
         half_w = view.vehicle.width / 2
         if c.offset < -(half_w + 1.0):
             return None  # already past the ego's path
-        if not st.yields_at_zebra and c.offset > half_w + 2.5 and c.distance > 5.0:
+        if c.distance < 0.5:
+            return None  # beside the car already: braking cannot help, the walker waits
+        if not st.yields_at_zebra and c.offset > half_w + 1.2 and c.distance > 5.0:
             return None  # only brakes for someone who will actually be in front of it
         return self._stop_at(c.distance, v, margin=3.0)
 

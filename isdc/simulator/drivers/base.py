@@ -89,6 +89,10 @@ class DriverView:
                     ends.append((seg.base + lane.end - seg.entry_s, lane.id))
         self._ends = ends
         self._walk_start: dict[int, int] = {}
+        # Where each pedestrian's walk crosses the route (fixed): x, y, route heading there.
+        self._conflicts = [
+            route.pose(p.conflict_s) if p.conflict_s is not None else None for p in w.peds.specs
+        ]
 
     # ---- the ego and its place on the route
     @property
@@ -175,7 +179,9 @@ class DriverView:
         r = w.route
         k, s = r.locate(w.route_s + ahead)
         seg = r.segments[k]
-        lane = seg.target
+        # A segment not reached yet is entered on its first lane; the one the ego is in leads
+        # to its target lane unless the driver names a lane of it.
+        lane = seg.lanes[0] if k > w.segment else seg.target
         if lane_id is not None:
             li = w.map.lane_by_id[lane_id].index
             if li in seg.lanes:
@@ -238,7 +244,7 @@ class DriverView:
             dist = spec.conflict_s - front
             if dist < -w.vehicle.length or dist > horizon:
                 continue
-            cx, cy, ch = w.route.pose(spec.conflict_s)
+            cx, cy, ch = self._conflicts[i]
             px, py = float(peds.x[i]), float(peds.y[i])
             # Signed distance across the route line, positive on the side the walk heads to.
             across = -(px - cx) * math.sin(ch) + (py - cy) * math.cos(ch)
@@ -258,15 +264,19 @@ class DriverView:
             )
         return out
 
-    def vehicles_near(self, lane_id: str, s_from: float, s_to: float) -> list[tuple[float, float]]:
-        """(s, speed) of the vehicles in a lane between two lane positions, for gap checks."""
+    def vehicles_near(
+        self, lane_id: str, s_from: float, s_to: float
+    ) -> list[tuple[float, float, float]]:
+        """(s, speed, half length) of the vehicles in a lane between two positions (gap checks)."""
         w = self._world
         tr = w.traffic
         n = tr.n
         li = w.map.lane_by_id[lane_id].index
-        m = tr.active[:n] & (tr.lane[:n] == li) & (tr.s[:n] >= s_from) & (tr.s[:n] <= s_to)
+        s = tr.s
+        m = (tr.lane[:n] == li) & (s >= s_from) & (s <= s_to)
         idx = np.flatnonzero(m)
-        return [(float(tr.s[i]), float(tr.v[i])) for i in idx.tolist()]
+        half = tr.f[:n, 4]
+        return [(float(s[i]), float(tr.v[i]), float(half[i])) for i in idx.tolist()]
 
     def line_style_between(self, lane_a: str, lane_b: str, s: float) -> str:
         """Marking between two side-by-side lanes at lane position ``s``: dashed, solid, ..."""
