@@ -72,6 +72,7 @@ class HarshRules:
     hysteresis: float
     hazard_exempt_s: float
     full_points_ratio: float
+    merge_within_s: float
     points: dict[str, float]
     speed_gate_kmh: dict[str, float]
 

@@ -73,7 +73,15 @@ SEVERITY_TITLES: dict[str, dict[str, str]] = {
 # Labels for deductions and rule factors in the text report.
 MEASURE_TITLES: dict[str, dict[str, str]] = {
     "time_over_limit": {"id": "waktu di atas batas", "en": "time over the limit"},
+    "time_over_limit_school_zone": {
+        "id": "tambahan: waktu di atas batas di zona sekolah",
+        "en": "extra: time over the limit in the school zone",
+    },
     "max_excess": {"id": "kelebihan terbesar", "en": "largest excess"},
+    "max_excess_school_zone": {
+        "id": "kelebihan terbesar di zona sekolah (dihitung berlipat)",
+        "en": "largest excess in the school zone (counted several times)",
+    },
     "harsh_braking": {"id": "pengereman mendadak", "en": "harsh braking"},
     "harsh_accelerating": {"id": "akselerasi mendadak", "en": "harsh acceleration"},
     "harsh_cornering": {"id": "menikung keras", "en": "harsh cornering"},

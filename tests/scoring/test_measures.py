@@ -361,3 +361,37 @@ def test_dropped_samples_change_the_score_little_and_a_gap_is_reported():
     gapped = score(uneven(tel, keep))
     assert "time_gaps" in [w["code"] for w in gapped.warnings]
     assert abs(gapped.score - reference.score) <= 2
+
+
+def test_harsh_events_of_one_kind_moments_apart_are_one_manoeuvre():
+    def bend(t):  # 0.6 g, a 0.3 s dip to 0.2 g, 0.6 g again: one bend taken too fast
+        return np.where((t > 20) & (t < 21.5) & ~((t > 20.6) & (t < 20.9)), 0.6 * G, 0.2 * G)
+
+    report = score(drive(speed=50 * KMH, accel_lat=bend))
+    assert report.measures["harsh_cornering"] == 1
+
+
+def test_a_departure_that_is_part_of_a_wrong_side_episode_is_not_counted_twice():
+    drift = lambda t: np.where((t > 40) & (t < 41.2), -1.1, 0.0)  # noqa: E731
+    alone = score(drive(lane_offset=drift))
+    assert alone.measures["lane_departures"] == 1
+    with_rule = score(
+        drive(lane_offset=drift, events=[{"t": 40.5, "kind": "wrong_side", "duration_s": 2.0}])
+    )
+    assert with_rule.measures["lane_departures"] == 0
+    assert [f.kind for f in with_rule.findings] == ["wrong_side"]
+
+
+def test_school_zone_speeding_shows_true_amounts_and_the_extra_separately():
+    fast = lambda t: np.where((t >= 10) & (t < 20), 40, 25) * KMH  # noqa: E731
+    zone = lambda t: ((t >= 5) & (t < 25)).astype(float)  # noqa: E731
+    report = score(
+        drive(speed=fast, speed_limit=30 * KMH, school_zone=zone, scenario="school_zone")
+    )
+    cuts = {c.measure: c for c in report.part("speed").deductions}
+    assert cuts["time_over_limit"].amount == pytest.approx(100 / 6, abs=0.2)  # 10 of 60 s
+    assert cuts["time_over_limit_school_zone"].points == pytest.approx(
+        2 * cuts["time_over_limit"].points
+    )
+    assert cuts["max_excess_school_zone"].amount == pytest.approx(7, abs=0.05)  # 40 - 30 - 3
+    assert cuts["max_excess_school_zone"].points == pytest.approx(2 * 3 * 7, abs=0.3)

@@ -18,6 +18,7 @@ from isdc.scoring.signals import (
     hysteresis_runs,
     inside_any,
     keep_longer,
+    merge_close,
     overlapping,
     peak_index,
 )
@@ -74,6 +75,8 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
         allowed = d.moving(rules.speed_gate_kmh[kind])
         starts, ends = hysteresis_runs(value, enter, enter * (1 - rules.hysteresis), allowed)
         starts, ends = keep_longer(d.t, d.dt, starts, ends, rules.min_duration_s)
+        # Events of one kind moments apart are one manoeuvre (one bend taken too fast).
+        starts, ends = merge_close(d.t, starts, ends, rules.merge_within_s)
         if kind in ("braking", "grip") and starts.size and d.hazard_times.size:
             keep = ~_after_hazard(d.t[starts], d.hazard_times, rules.hazard_exempt_s)
             exempt_count += int(np.count_nonzero(~keep)) if kind == "braking" else 0

@@ -13,8 +13,10 @@ import numpy as np
 from isdc.scoring.drive import KMH, Drive
 from isdc.scoring.results import Finding, PartResult
 from isdc.scoring.rubric import Rubric
-from isdc.scoring.signals import dot, keep_longer, peak_index, run_durations, runs
+from isdc.scoring.signals import dot, keep_longer, overlapping, peak_index, run_durations, runs
 from isdc.scoring.wording import pair
+
+EPISODE_MARGIN_S = 0.5  # a departure this close to a wrong-side/off-road episode is part of it
 
 
 def measure_lane(d: Drive, r: Rubric) -> PartResult:
@@ -62,6 +64,11 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
         at = np.flatnonzero(jump)
         keep = np.searchsorted(at, starts, side="left") == np.searchsorted(at, ends, side="right")
         starts, ends = starts[keep], ends[keep]
+    if starts.size:
+        # Crossing onto the wrong side or off the road is one mistake, scored as that rule
+        # infraction; the lane departure that was part of it is not counted again.
+        keep = ~overlapping(d.t[starts], d.t[ends - 1], *_rule_episodes(d))
+        starts, ends = starts[keep], ends[keep]
     overshoot = np.abs(offset) - margin
     peaks = peak_index(overshoot, starts, ends)
     durations = run_durations(d.t, d.dt, starts, ends)
@@ -81,6 +88,22 @@ def measure_lane(d: Drive, r: Rubric) -> PartResult:
         }
     )
     return part
+
+
+def _rule_episodes(d: Drive) -> tuple[np.ndarray, np.ndarray]:
+    """Time spans of the wrong-side and off-road episodes the simulator reported."""
+    spans = [
+        (float(e["t"]) - EPISODE_MARGIN_S, float(e["t"]) + _duration(e) + EPISODE_MARGIN_S)
+        for e in d.tel.events
+        if e.get("kind") in ("wrong_side", "off_road")
+    ]
+    return np.array([a for a, _ in spans]), np.array([b for _, b in spans])
+
+
+def _duration(event: dict) -> float:
+    value = event.get("duration_s")
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
+    return float(value) if ok else 1.0
 
 
 def _departure_finding(d: Drive, i: int, duration: float, overshoot_m: float) -> Finding:

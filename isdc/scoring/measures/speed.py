@@ -37,24 +37,38 @@ def measure_speed(d: Drive, r: Rubric) -> PartResult:
     time_over = d.time(over)
     zone_over = over & zone
     time_zone_over = d.time(zone_over)
-    weighted_time = time_over + (rules.school_zone_weight - 1) * time_zone_over
-    pct_time = 100 * weighted_time / moving_time if moving_time > 0 else 0.0
+    pct_time = 100 * time_over / moving_time if moving_time > 0 else 0.0
+    pct_zone = 100 * time_zone_over / moving_time if moving_time > 0 else 0.0
 
-    # Largest excess beyond the tolerance, school-zone excess weighted; found from the maxima
-    # of the whole run and of the school-zone stretches, without building a weighted copy.
+    # Largest excess beyond the tolerance, outside and inside school zones, from the maxima of
+    # the whole run and of the school-zone stretches (no weighted copy of the signal).
     tol = rules.tolerance_kmh
     max_excess = float(np.fmax.reduce(excess, where=with_limit, initial=-np.inf))
     worst_beyond = max(0.0, max_excess / KMH - tol) if time_over > 0 else 0.0
+    zone_beyond = 0.0
     if time_zone_over > 0:
         z_starts, z_ends = runs(zone)
         zone_max = max(
             float(np.fmax.reduce(excess[s:e], where=with_limit[s:e], initial=-np.inf))
             for s, e in zip(z_starts.tolist(), z_ends.tolist(), strict=True)
         )
-        worst_beyond = max(worst_beyond, (zone_max / KMH - tol) * rules.school_zone_weight)
+        zone_beyond = max(0.0, zone_max / KMH - tol)
 
-    part.deduct("time_over_limit", pct_time, "%", rules.points_per_pct_time * pct_time)
-    part.deduct("max_excess", worst_beyond, "km/h", rules.points_per_kmh_max_excess * worst_beyond)
+    # Speeding in a school zone counts school_zone_weight times: the extra shows as its own
+    # deduction, so the amounts stay true (% of time, km/h) and the weighting stays visible.
+    extra = rules.school_zone_weight - 1
+    per_pct, per_kmh = rules.points_per_pct_time, rules.points_per_kmh_max_excess
+    part.deduct("time_over_limit", pct_time, "%", per_pct * pct_time)
+    part.deduct("time_over_limit_school_zone", pct_zone, "%", per_pct * extra * pct_zone)
+    if zone_beyond * rules.school_zone_weight > worst_beyond:
+        part.deduct(
+            "max_excess_school_zone",
+            zone_beyond,
+            "km/h",
+            per_kmh * rules.school_zone_weight * zone_beyond,
+        )
+    else:
+        part.deduct("max_excess", worst_beyond, "km/h", per_kmh * worst_beyond)
 
     starts, ends = merge_close(d.t, *runs(over), EPISODE_MERGE_S)
     starts, ends = keep_longer(d.t, d.dt, starts, ends, rules.episode_min_s)
