@@ -19,8 +19,8 @@ from isdc.scoring.signals import (
     inside_any,
     keep_longer,
     merge_close,
-    overlapping,
     peak_index,
+    run_durations,
 )
 from isdc.scoring.wording import pair
 
@@ -83,14 +83,14 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
             starts, ends = starts[keep], ends[keep]
         found[kind] = (starts, ends, peak_index(value, starts, ends))
 
-    # Fold grip events into overlapping braking/acceleration/cornering events.
+    # A grip event whose worst moment falls inside a braking/acceleration/cornering event is
+    # that manoeuvre (reported with "close to losing grip"); a long slide stays its own finding.
     g_starts, g_ends, g_peaks = found["grip"]
     if g_starts.size:
-        others = [found[k] for k in ("braking", "accelerating", "cornering")]
-        o_starts = np.concatenate([o[0] for o in others])
-        o_ends = np.concatenate([o[1] for o in others])
-        alone = ~overlapping(g_starts, g_ends, o_starts, o_ends)
-        found["grip"] = (g_starts[alone], g_ends[alone], g_peaks[alone])
+        folded = np.zeros(g_peaks.size, dtype=bool)
+        for kind in ("braking", "accelerating", "cornering"):
+            folded |= inside_any(g_peaks, found[kind][0], found[kind][1])
+        found["grip"] = (g_starts[~folded], g_ends[~folded], g_peaks[~folded])
 
     speed = d.col["speed"]
     friction = d.col["friction"]
@@ -110,8 +110,9 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
         limit_hit = (
             inside_any(peaks, g_starts, g_ends) if kind != "grip" else np.ones(peaks.size, bool)
         )
-        for i, peak_ratio, at_limit in zip(
-            peaks.tolist(), ratio.tolist(), limit_hit.tolist(), strict=True
+        durations = run_durations(d.t, d.dt, starts, ends).tolist()
+        for i, peak_ratio, at_limit, duration in zip(
+            peaks.tolist(), ratio.tolist(), limit_hit.tolist(), durations, strict=True
         ):
             part.findings.append(
                 _harsh_finding(
@@ -123,6 +124,7 @@ def measure_harsh(d: Drive, r: Rubric) -> PartResult:
                     float(speed[i]) / KMH,
                     float(friction[i]),
                     at_limit,
+                    duration,
                 )
             )
     rolling = d.moving(1.0)
@@ -159,6 +161,7 @@ def _harsh_finding(
     speed_kmh: float,
     friction: float,
     at_limit: bool,
+    duration: float,
 ) -> Finding:
     if kind == "braking":
         text = pair(
@@ -189,11 +192,13 @@ def _harsh_finding(
     else:
         wet = friction < 0.5
         text = pair(
-            "Ban memakai {pct:.0f} % dari cengkeraman yang tersedia ({road}, μ {mu:.2f}) pada "
-            "{v:.0f} km/jam. Kurangi kecepatan dan buat setiap gerakan kemudi, gas dan rem "
-            "lebih halus.",
-            "The tyres used {pct:.0f} % of the grip available ({road_en}, μ {mu:.2f}) at {v:.0f} "
-            "km/h. Slow down and make every steering, throttle and brake input gentler.",
+            "Selama {dur:.1f} dtk ban memakai hingga {pct:.0f} % dari cengkeraman yang tersedia "
+            "({road}, μ {mu:.2f}) pada {v:.0f} km/jam. Kurangi kecepatan dan buat setiap gerakan "
+            "kemudi, gas dan rem lebih halus.",
+            "For {dur:.1f} s the tyres used up to {pct:.0f} % of the grip available ({road_en}, "
+            "μ {mu:.2f}) at {v:.0f} km/h. Slow down and make every steering, throttle and brake "
+            "input gentler.",
+            dur=duration,
             pct=peak * 100,
             mu=friction,
             v=speed_kmh,
@@ -205,7 +210,7 @@ def _harsh_finding(
             text[0] + " Ban hampir kehilangan cengkeraman.",
             text[1] + " The tyres were close to losing grip.",
         )
-    detail: dict[str, float | bool] = {"speed_kmh": round(speed_kmh, 1)}
+    detail: dict[str, float | bool] = {"speed_kmh": speed_kmh, "duration_s": duration}
     if kind == "grip":
         detail["grip_use"] = round(peak, 3)
         detail["friction"] = round(friction, 2)
