@@ -21,6 +21,7 @@ CLEAN = drive(speed=45 * KMH, scenario="toll_merge")  # toll_merge fails only on
         ({"kind": "fail_to_yield"}, "fail_to_yield", 0.70, "Pasal 284 jo 106(2)"),
         ({"kind": "off_road"}, "off_road", 0.85, "106(1)"),
         ({"kind": "wrong_side"}, "wrong_side", 0.80, "Pasal 108"),
+        ({"kind": "solid_line", "side": "right"}, "solid_line", 0.80, "Pasal 287(1) jo 106(4)b"),
         ({"kind": "timeout"}, "timeout", 0.70, "ISDC"),
     ],
 )
