@@ -3,8 +3,9 @@
 Headless commands (``list``, ``run --headless``, ``export``) are served by the simulation core
 here. The window, the keyboard and wheel drivers, ``replay`` and ``calibrate`` belong to the
 pygame front end (``isdc.simulator.frontend``), ``station`` and ``upload`` to the station client
-(``isdc.simulator.station``), ``score`` to the scoring engine (``isdc.scoring``); while a part
-is missing from the build its commands say so in one line and exit with status 2.
+(``isdc.simulator.station``), ``score`` to the scoring engine (``isdc.scoring.cli`` adds the
+subcommand itself); while a part is missing from the build its commands say so in one line and
+exit with status 2.
 
 Every error a user can cause (unknown scenario, bad scenario file, unwritable output, a file
 that is not telemetry) is reported as ONE line on stderr with a non-zero exit, never a
@@ -52,11 +53,15 @@ EVENT_NAMES = {
     "red_light": {"id": "menerobos lampu merah", "en": "ran a red light"},
     "amber_light": {"id": "menerobos lampu kuning", "en": "ran an amber light"},
     "stop_sign": {"id": "tidak berhenti di rambu STOP", "en": "did not stop at the STOP sign"},
-    "fail_to_yield": {"id": "tidak memberi jalan kepada pejalan kaki",
-                      "en": "did not give way to a pedestrian"},  # fmt: skip
+    "fail_to_yield": {
+        "id": "tidak memberi jalan kepada pejalan kaki",
+        "en": "did not give way to a pedestrian",
+    },  # fmt: skip
     "off_road": {"id": "keluar dari jalan", "en": "left the road"},
-    "wrong_side": {"id": "di sisi kanan jalan (lajur lawan)",
-                   "en": "on the right-hand (wrong) side"},  # fmt: skip
+    "wrong_side": {
+        "id": "di sisi kanan jalan (lajur lawan)",
+        "en": "on the right-hand (wrong) side",
+    },  # fmt: skip
     "solid_line": {"id": "melanggar marka garis utuh", "en": "crossed a solid line"},
     "hazard": {"id": "bahaya muncul", "en": "hazard"},
     "completed": {"id": "tujuan tercapai", "en": "goal reached"},
@@ -104,11 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fullscreen", action="store_true", help="window: fill the screen")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("score", help="score a telemetry file")
-    p.add_argument("file", type=Path)
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--lang", choices=("id", "en"), default="id")
-    p.set_defaults(func=cmd_score)
+    scoring_cli = _optional("isdc.scoring.cli")
+    if scoring_cli is not None and hasattr(scoring_cli, "add_parser"):
+        scoring_cli.add_parser(sub)  # the scoring engine owns `score` and its options
+    else:
+        p = sub.add_parser("score", help="score a telemetry file")
+        p.add_argument("file", type=Path)
+        p.add_argument("--json", action="store_true", help="print the report as JSON")
+        p.add_argument("--lang", choices=("id", "en"), default="id")
+        p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("replay", help="play a telemetry file back in the window")
     p.add_argument("file", type=Path)
@@ -211,7 +220,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         print(f"{MESSAGES['saved'][args.lang]}: {path}")
     if args.score:
-        print(format_score(tel, args.lang))
+        sys.stdout.write(format_score(tel, args.lang).rstrip("\n") + "\n")
     return 0
 
 
@@ -259,11 +268,7 @@ def events_csv(tel: telemetry.Telemetry) -> str:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    scoring_cli = _optional("isdc.scoring.cli")
-    if scoring_cli is None or not hasattr(scoring_cli, "main"):
-        raise CliError("the scoring engine is not installed in this build", EXIT_MISSING)
-    argv = [str(args.file)] + (["--json"] if args.json else [])
-    return int(scoring_cli.main(argv) or 0)
+    raise CliError("the scoring engine is not installed in this build", EXIT_MISSING)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -319,21 +324,19 @@ def _station(command: str) -> Any:
 
 def _scoring() -> Any:
     mod = _optional("isdc.scoring")
-    if mod is None or not hasattr(mod, "score"):
+    if mod is None or not hasattr(mod, "score") or not hasattr(mod, "format_text"):
         raise CliError("the scoring engine is not installed in this build", EXIT_MISSING)
     return mod
 
 
 def format_score(tel: telemetry.Telemetry, lang: str) -> str:
+    """The score report of a run as text (the scoring engine's own format)."""
     scoring = _scoring()
-    report = scoring.score(tel)
-    fmt = getattr(scoring, "format_text", None) or getattr(report, "to_text", None)
-    if fmt is None:
-        return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
     try:
-        return fmt(report, lang=lang) if fmt is not getattr(report, "to_text", None) else fmt(lang)
-    except TypeError:
-        return fmt(report) if fmt is not getattr(report, "to_text", None) else fmt()
+        report = scoring.score(tel)
+    except scoring.RubricError as exc:
+        raise CliError(f"cannot score the run: {exc}") from None
+    return str(scoring.format_text(report, lang))
 
 
 def _check_writable(path: Path) -> None:

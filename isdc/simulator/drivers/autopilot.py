@@ -163,8 +163,13 @@ class Autopilot:
         steering = self._steer(view)
 
         front = view.route_s + p.length / 2
-        # Read the profile a little ahead: the speed controller lags by about a second.
-        v_want = float(np.interp(front + 1.2 * v, self._s, self._profile))
+        # Slow down for what is coming a little early (the speed controller lags about a
+        # second), speed up only once the whole car has left a slower stretch.
+        rear = view.route_s - p.length / 2
+        v_want = min(
+            float(np.interp(rear, self._s, self._profile)),
+            float(np.interp(front + 1.5 * v + 3.0, self._s, self._profile)),
+        )
         accel = self._track(v, v_want)
         accel = min(accel, self._follow(view, v))
         if self._lane_change is not None and view.lane_id != self._lane_change:
