@@ -95,11 +95,11 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
     return part
 
 
-def _near_hazards(d: Drive, exempt_s: float) -> np.ndarray:
-    """Samples from each hazard's onset to ``exempt_s`` seconds after it (a loop over the few
-    hazards, not over samples)."""
+def _near_hazards(d: Drive, exempt_s: float, lead_s: float) -> np.ndarray:
+    """Samples from ``lead_s`` before each hazard's onset (a centred jerk sees a step that
+    early) to ``exempt_s`` after it; a loop over the few hazards, not over samples."""
     mask = np.zeros(d.n, dtype=bool)
-    lo = np.searchsorted(d.t, d.hazard_times, side="left")
+    lo = np.searchsorted(d.t, d.hazard_times - lead_s, side="left")
     hi = np.searchsorted(d.t, d.hazard_times + exempt_s, side="right")
     for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
         mask[a:b] = True
@@ -129,7 +129,7 @@ def jerk_statistics(
     ok = moving[k:-k]
     if d.hazard_times.size:
         # An emergency stop for a hazard is meant to be abrupt: its jerk is not a fault.
-        ok = ok & ~_near_hazards(d, exempt_s)[k:-k]
+        ok = ok & ~_near_hazards(d, exempt_s, window_s / 2)[k:-k]
     if "accel_lon" in d.incomplete or weight is not None:
         ok = ok & np.isfinite(jerk)
         jerk = np.where(ok, jerk, 0)
