@@ -407,3 +407,12 @@ def test_the_jerk_of_an_emergency_stop_for_a_hazard_is_not_a_fault():
     )
     assert plain.measures["jerk_rms"] > for_hazard.measures["jerk_rms"]
     assert for_hazard.part("smoothness").value == 100
+
+
+def test_speeding_advice_speaks_of_the_dark_and_the_wet():
+    fast = lambda t: np.where((t >= 10) & (t < 20), 62, 45) * KMH  # noqa: E731
+    tel = drive(speed=fast, friction=0.4)
+    tel.header["conditions"] = {"light": "night", "weather": "rain"}
+    (finding,) = kinds(score(tel), "speeding")
+    assert "headlights" in finding.advice_en and "wet road" in finding.advice_en
+    assert "malam hari" in finding.advice_id and "jalan basah" in finding.advice_id
