@@ -43,7 +43,11 @@ def measure_speed(d: Drive, r: Rubric) -> PartResult:
     # Largest excess beyond the tolerance, outside and inside school zones, from the maxima of
     # the whole run and of the school-zone stretches (no weighted copy of the signal).
     tol = rules.tolerance_kmh
-    max_excess = float(np.fmax.reduce(excess, where=with_limit, initial=-np.inf))
+    # (A masked reduction is several times slower than a plain one: mask only when needed.)
+    if with_limit.all():
+        max_excess = float(np.fmax.reduce(excess, initial=-np.inf))
+    else:
+        max_excess = float(np.fmax.reduce(excess, where=with_limit, initial=-np.inf))
     worst_beyond = max(0.0, max_excess / KMH - tol) if time_over > 0 else 0.0
     zone_beyond = 0.0
     if time_zone_over > 0:
