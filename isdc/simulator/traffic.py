@@ -481,7 +481,6 @@ class Traffic:
         gap = se[j, S] - se[idx, S] - se[j, HALF] - se[idx, HALF]
         v = se[idx, V]
         v2 = v * v
-        f = self.f
         light = (cond == AMBER) | (cond == RED)
         committed = light & (self.committed[slot] == param)
         # Amber: go on only if a stop would need more than AMBER_DECEL; red: only if a stop is
