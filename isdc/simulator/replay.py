@@ -36,7 +36,11 @@ def scenario_of(tel: Telemetry, override: str | Path | None = None) -> Scenario:
     ref = override
     if ref is None:
         source = info.get("source", "builtin")
-        ref = info["id"] if source in ("builtin", "inline") else source
+        variant = info.get("variant")
+        if source in ("builtin", "inline"):
+            ref = f"{info['id']}_{variant}" if variant else info["id"]
+        else:
+            ref = f"{source}#{variant}" if variant else source
     try:
         return load_scenario(ref)
     except ScenarioError as exc:
