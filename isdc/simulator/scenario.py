@@ -375,7 +375,6 @@ class Scenario:
     def time_limit_s(self) -> float:
         return float(self.data["time_limit_s"])
 
-
     def header_info(self) -> dict[str, Any]:
         """What a telemetry header records about the scenario (``header["scenario"]``).
 

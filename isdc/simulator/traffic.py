@@ -37,12 +37,13 @@ IDM = np.array([(1.4, 2.0, 1.5, 2.0), (2.0, 2.5, 1.0, 1.5), (0.8, 1.5, 2.0, 3.0)
                 (0.9, 1.5, 2.0, 3.0)])  # fmt: skip
 G = 9.81
 KEY = 100_000.0  # lane stride in the (lane, s) sort key; lanes are far shorter than this
-LOOK = 4  # entries examined ahead when the next one is beside, not ahead of, a vehicle
+LOOK = 16  # entries examined ahead when the next ones are beside, not ahead of, a vehicle
 GHOST_RANGE = 80.0  # m: things this close to a lane's start are copied into the lanes before it
 LATERAL_SPEED = 1.0  # m/s of sideways movement in a lane change
 MOTO_KERB_OFFSET = 0.6  # motorcycles ride left of the lane centre, towards the kerb
 MOBIL_EVERY = 60  # ticks between a vehicle's lane-change decisions (staggered over vehicles)
 WIDE = 50.0  # half width of an obstacle that blocks its whole lane
+NARROW = 0.5  # m: half widths below this (motorcycles) pass others in a lane side by side
 
 # Obstacle conditions: who must respect an obstacle. A red light is not obeyed by a vehicle
 # that can no longer stop before it (it committed on amber), as real drivers behave.
@@ -52,11 +53,12 @@ AMBER_DECEL = 3.0  # m/s^2: on amber, drivers stop if it takes no more than this
 
 # Entry columns (the first eight columns of the vehicle matrix are the same).
 LANE, S, D, HW, HALF, V, ID, FLAG = range(8)
-REAL, GHOST, OBST = 0.0, 1.0, 2.0
+REAL, GHOST, OBST, SHADOW = 0.0, 1.0, 2.0, 3.0  # SHADOW: the part of a vehicle over a lane line
 # Further vehicle columns.
 (D_TARGET, ACC, V0, LIMIT_FACTOR, A_MAX, B, T_HW, S0, FORCED_DECEL, FORCED_UNTIL, STOPPED_FOR,
- V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD) = range(8, 23)  # fmt: skip
-NF = 23
+ V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD, LANE_CHANGED) = range(8, 24)  # fmt: skip
+NF = 24
+LANE_CHANGE_PAUSE_S = 6.0  # after changing lane a driver settles before considering another
 DECIDE_EVERY = 2  # ticks between drivers' decisions (30 Hz at the default 60 Hz)
 SLOW_EVERY = 4  # ticks between refreshes of zone limits, grip and bends ahead
 
@@ -226,6 +228,7 @@ class Traffic:
             row[T_HW] = headway
         row[INV_2SQRT_AB] = 1.0 / (2.0 * math.sqrt(row[A_MAX] * row[B]))
         row[FORCED_UNTIL] = -1.0
+        row[LANE_CHANGED] = -1e9
         row[V0_EFF] = min(row[V0], 50.0)
         row[MAX_DECEL] = -0.7 * G
         self._dirty = True
@@ -308,6 +311,25 @@ class Traffic:
 
     # ------------------------------------------------------------------------------ stepping
 
+    def _shadows(self, f: np.ndarray) -> np.ndarray:
+        """Entries for vehicles whose body reaches over into the neighbouring lane."""
+        m = self.map
+        lane = self.lane[: self.n]
+        half_lane = 0.5 * m.lane_width[lane]
+        d, hw = f[:, D], f[:, HW]
+        over_left = (d + hw > half_lane) & (m.lane_left[lane] >= 0)
+        over_right = (d - hw < -half_lane) & (m.lane_right[lane] >= 0)
+        idx = np.nonzero(over_left | over_right)[0]
+        if not len(idx):
+            return f[:0, :8]
+        left = over_left[idx]
+        rows = f[idx, :8].copy()
+        rows[:, LANE] = np.where(left, m.lane_left[lane[idx]], m.lane_right[lane[idx]])
+        # In the neighbour's coordinates the offset shifts by a lane width (left is positive).
+        rows[:, D] = np.where(left, d[idx] - 2 * half_lane[idx], d[idx] + 2 * half_lane[idx])
+        rows[:, FLAG] = SHADOW
+        return rows
+
     def _ghosts(self, rows: np.ndarray) -> np.ndarray:
         """Copies of entries near a lane's start, placed at the end of each lane leading in."""
         if not self._has_preds or not len(rows):
@@ -351,8 +373,15 @@ class Traffic:
         if tick % SLOW_EVERY == 0 or self._dirty:
             self._slow_update()
 
-        # 1. One table of entries: vehicles, obstacles, and their ghosts; sorted by (lane, s).
-        base = np.concatenate((f[:, :8], ob.rows)) if len(ob.rows) else f[:, :8]
+        # 1. One table of entries: vehicles, their shadows in the next lane while they straddle
+        # a line, obstacles, and ghosts of all these near lane starts; sorted by (lane, s).
+        parts = [f[:, :8]]
+        shadows = self._shadows(f)
+        if len(shadows):
+            parts.append(shadows)
+        if len(ob.rows):
+            parts.append(ob.rows)
+        base = np.concatenate(parts) if len(parts) > 1 else f[:, :8]
         g1 = self._ghosts(base)
         if len(g1) and self._short_lanes:
             ent = np.concatenate((base, g1, self._ghosts(g1)))  # through short connectors
@@ -372,9 +401,13 @@ class Traffic:
         nxt[-1] = total - 1
         same = np.zeros(total, dtype=bool)
         same[:-1] = sl[1:] == sl[:-1]
+        # Two wide things in one lane always follow each other (a car that has just moved over
+        # is already the lead of the car behind); a motorcycle only meets what it overlaps.
         ok = same.copy()
-        ok[:-1] &= (np.abs(sd[1:] - sd[:-1]) < shw[1:] + shw[:-1] + 0.3) & (sid[1:] != sid[:-1])
-        real = sflag == REAL
+        wide = shw >= NARROW
+        beside = np.abs(sd[1:] - sd[:-1]) < shw[1:] + shw[:-1] + 0.3
+        ok[:-1] &= (beside | (wide[1:] & wide[:-1])) & (sid[1:] != sid[:-1])
+        real = (sflag == REAL) | (sflag == SHADOW)  # entries that are followers
         slot = sid.astype(np.intp)  # meaningful where real
         conditional = ob.any_conditional
         if conditional:
@@ -386,16 +419,26 @@ class Traffic:
         if ob.ego_row >= 0:
             self._find_ego_lead(se, sid, sflag, ob.ego_row)
         self._ego_rows = ob.ego_lanes
-        rs = slot[real]
-        nr = nxt[real]
-        okr = ok[real]
+        own = sflag == REAL
+        rs = slot[own]
+        nr = nxt[own]
+        okr = ok[own]
         gap_v = np.empty(n)
-        gap_v[rs] = np.where(okr, ss[nr] - ss[real] - shalf[nr] - shalf[real], np.inf)
+        gap_v[rs] = np.where(okr, ss[nr] - ss[own] - shalf[nr] - shalf[own], np.inf)
         lead_v = np.empty(n)
         lead_v[rs] = sv[nr]
         if ob.has_stop_signs:
             obs_v = np.empty(n)
             obs_v[rs] = np.where(okr & (sflag[nr] == OBST), -1.0 - sid[nr], -1.0)
+        if len(shadows):
+            # A vehicle straddling a line also keeps clear of what is ahead in the other lane.
+            sh = np.nonzero((sflag == SHADOW) & ok)[0]
+            if len(sh):
+                hs, hn = slot[sh], nxt[sh]
+                g = ss[hn] - ss[sh] - shalf[hn] - shalf[sh]
+                closer = g < gap_v[hs]
+                gap_v[hs[closer]] = g[closer]
+                lead_v[hs[closer]] = sv[hn[closer]]
 
         # 3. IDM towards the desired speed (refreshed every few ticks), and the bend ahead.
         v = f[:, V]
@@ -503,10 +546,11 @@ class Traffic:
         conditional = ob.any_conditional
         for k in range(2, LOOK + 1):
             j = np.minimum(idx + k, total - 1)
+            both_wide = (shw[j] >= NARROW) & (shw[idx] >= NARROW)
             hit = (
                 (idx + k < total)
                 & (sl[j] == sl[idx])
-                & (np.abs(sd[j] - sd[idx]) < shw[j] + shw[idx] + 0.3)
+                & ((np.abs(sd[j] - sd[idx]) < shw[j] + shw[idx] + 0.3) | both_wide)
                 & (sid[j] != sid[idx])
             )
             if conditional:
@@ -531,7 +575,8 @@ class Traffic:
                 return
             if sflag[j] == OBST:
                 continue
-            if abs(se[j, D] - d) < se[j, HW] + hw + 0.2:
+            wide = se[j, HW] >= NARROW and hw >= NARROW
+            if wide or abs(se[j, D] - d) < se[j, HW] + hw + 0.2:
                 self.lead_slot = int(sid[j])
                 self.lead_serial = int(self.serial[self.lead_slot])
                 self.lead_gap = float(se[j, S] - s - se[j, HALF] - half)
@@ -596,6 +641,7 @@ class Traffic:
             & (np.abs(f[:, D]) < 0.3)
             & ((np.arange(n) + tick) % MOBIL_EVERY < 6)
             & (f[:, FORCED_UNTIL] <= tick)
+            & (tick - f[:, LANE_CHANGED] > LANE_CHANGE_PAUSE_S / self.dt)
             & ((m.lane_left[lane] >= 0) | (m.lane_right[lane] >= 0))
         )
         idx = np.nonzero(cand)[0]
@@ -670,6 +716,7 @@ class Traffic:
             w = float(m.lane_width[lane])
             f[i, D] += w if best == m.lane_right[lane] else -w
             f[i, D_TARGET] = 0.0
+            f[i, LANE_CHANGED] = self.tick
             self._set_lane(i, best)
             self.next_lane[i] = self._choose_next(i, best)
 
@@ -703,6 +750,7 @@ class Traffic:
         w = float(m.lane_width[lane])
         self.f[i, D] += -w if to == "left" else w
         self.f[i, D_TARGET] = MOTO_KERB_OFFSET if self.kind[i] == MOTORCYCLE else 0.0
+        self.f[i, LANE_CHANGED] = self.tick
         self._set_lane(i, target)
         self.next_lane[i] = self._choose_next(i, target)
         return True
