@@ -53,7 +53,10 @@ AMBER_DECEL = 3.0  # m/s^2: on amber, drivers stop if it takes no more than this
 
 # Entry columns (the first eight columns of the vehicle matrix are the same).
 LANE, S, D, HW, HALF, V, ID, FLAG = range(8)
-REAL, GHOST, OBST, SHADOW = 0.0, 1.0, 2.0, 3.0  # SHADOW: the part of a vehicle over a lane line
+# Entry kinds: a vehicle; its SHADOW (the part of it over a lane line, in the lane beside); a
+# GHOST (a copy near a lane's start, at the end of the lane before); an obstacle that binds
+# everyone (OBST) or only some (OBST_IF: amber, red, stop sign, give way).
+REAL, SHADOW, GHOST, OBST, OBST_IF = 0.0, 1.0, 2.0, 3.0, 4.0
 # Further vehicle columns.
 (D_TARGET, ACC, V0, LIMIT_FACTOR, A_MAX, B, T_HW, S0, FORCED_DECEL, FORCED_UNTIL, STOPPED_FOR,
  V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD, LANE_CHANGED) = range(8, 24)  # fmt: skip
@@ -88,9 +91,9 @@ class Obstacles:
         out = np.empty((k, 8))
         out[:, :6] = [r[:6] for r in rows]
         out[:, ID] = _NEG_IDS[:k] if k <= len(_NEG_IDS) else -1.0 - np.arange(k)
-        out[:, FLAG] = OBST
         conds = [r[6] for r in rows]
         cond = np.array(conds, dtype=np.intp)
+        out[:, FLAG] = np.where(cond != ALWAYS, OBST_IF, OBST)
         param = np.array([r[7] for r in rows], dtype=np.intp)
         return cls(out, cond, param, ego_row, any(conds), STOP_SIGN in conds)
 
@@ -127,6 +130,7 @@ class Traffic:
         self._pred_list = np.array(flat if flat else [0], dtype=np.intp)
         self._pred_end = m.lane_end[self._pred_list]
         self._has_preds = bool(flat)
+        self._single_preds = bool(flat) and int(self._pred_count.max()) == 1
         # Lanes shorter than the ghost range with lanes before them need ghosts of ghosts.
         self._short_lanes = any(
             ln.length < GHOST_RANGE and self._pred_count[ln.index] for ln in m.lanes
@@ -139,6 +143,8 @@ class Traffic:
         self._bend = np.empty(0, dtype=np.intp)
         self._bend_v = np.empty(0)
         self._lane_end_v = np.empty(0)
+        self._half_lane = self._room_left = self._room_right = np.empty(0)
+        self._moved: np.ndarray | None = None
 
     def _grow(self, cap: int) -> None:
         f = np.zeros((cap, NF))
@@ -313,15 +319,15 @@ class Traffic:
 
     def _shadows(self, f: np.ndarray) -> np.ndarray:
         """Entries for vehicles whose body reaches over into the neighbouring lane."""
-        m = self.map
-        lane = self.lane[: self.n]
-        half_lane = 0.5 * m.lane_width[lane]
-        d, hw = f[:, D], f[:, HW]
-        over_left = (d + hw > half_lane) & (m.lane_left[lane] >= 0)
-        over_right = (d - hw < -half_lane) & (m.lane_right[lane] >= 0)
+        half_lane, room_left, room_right = self._half_lane, self._room_left, self._room_right
+        d = f[:, D]
+        over_left = d > room_left  # room_* is inf where there is no lane on that side
+        over_right = d < room_right
         idx = np.nonzero(over_left | over_right)[0]
         if not len(idx):
             return f[:0, :8]
+        m = self.map
+        lane = self.lane[: self.n]
         left = over_left[idx]
         rows = f[idx, :8].copy()
         rows[:, LANE] = np.where(left, m.lane_left[lane[idx]], m.lane_right[lane[idx]])
@@ -340,14 +346,18 @@ class Traffic:
         near = np.nonzero((into < GHOST_RANGE) & (self._pred_count[lane] > 0))[0]
         if not len(near):
             return rows[:0]
-        counts = self._pred_count[lane[near]]
-        rep = np.repeat(near, counts)
-        first = np.repeat(np.cumsum(counts) - counts, counts)
-        k = self._pred_start[lane[rep]] + (np.arange(len(rep)) - first)
+        if self._single_preds:  # every lane has at most one lane before it: no fan-out
+            rep = near
+            k = self._pred_start[lane[near]]
+        else:
+            counts = self._pred_count[lane[near]]
+            rep = np.repeat(near, counts)
+            first = np.repeat(np.cumsum(counts) - counts, counts)
+            k = self._pred_start[lane[rep]] + (np.arange(len(rep)) - first)
         g = rows[rep].copy()
         g[:, LANE] = self._pred_list[k]
         g[:, S] = self._pred_end[k] + into[rep]
-        g[:, FLAG] = np.where(g[:, FLAG] == OBST, OBST, GHOST)
+        g[:, FLAG] = np.where(g[:, FLAG] >= OBST, g[:, FLAG], GHOST)
         return g
 
     def step(self, tick: int, ob: Obstacles | None) -> None:
@@ -407,7 +417,7 @@ class Traffic:
         wide = shw >= NARROW
         beside = np.abs(sd[1:] - sd[:-1]) < shw[1:] + shw[:-1] + 0.3
         ok[:-1] &= (beside | (wide[1:] & wide[:-1])) & (sid[1:] != sid[:-1])
-        real = (sflag == REAL) | (sflag == SHADOW)  # entries that are followers
+        real = sflag <= SHADOW  # entries that are followers
         slot = sid.astype(np.intp)  # meaningful where real
         conditional = ob.any_conditional
         if conditional:
@@ -429,7 +439,7 @@ class Traffic:
         lead_v[rs] = sv[nr]
         if ob.has_stop_signs:
             obs_v = np.empty(n)
-            obs_v[rs] = np.where(okr & (sflag[nr] == OBST), -1.0 - sid[nr], -1.0)
+            obs_v[rs] = np.where(okr & (sflag[nr] >= OBST), -1.0 - sid[nr], -1.0)
         if len(shadows):
             # A vehicle straddling a line also keeps clear of what is ahead in the other lane.
             sh = np.nonzero((sflag == SHADOW) & ok)[0]
@@ -477,7 +487,9 @@ class Traffic:
         v = f[:, V]
         v_new = v + f[:, ACC_CMD] * dt
         np.maximum(v_new, 0.0, out=v_new)
-        f[:, S] += (v + v_new) * (0.5 * dt)
+        ds = (v + v_new) * (0.5 * dt)
+        f[:, S] += ds
+        self._moved = ds  # for cheap pose updates; None when a pose must be recomputed
         f[:, ACC] = (v_new - v) * (1.0 / dt)
         f[:, V] = v_new
         if self._lateral_any:
@@ -485,10 +497,12 @@ class Traffic:
             self._lateral_any = bool(np.any(np.abs(off) > 1e-9))
             step = LATERAL_SPEED * dt
             f[:, D] += np.minimum(np.maximum(off, -step), step)
+            self._moved = None  # sideways motion: recompute poses exactly
         if len(self._lane_end_v) != n:  # vehicles came or went since the last refresh
             self._lane_end_v = self.map.lane_end[self.lane[:n]]
         over = np.nonzero(f[:, S] > self._lane_end_v)[0]
         if len(over):
+            self._moved = None
             self._advance_lanes(over)
             self._lane_end_v = self.map.lane_end[self.lane[: self.n]]
 
@@ -504,6 +518,11 @@ class Traffic:
         f[:, V0_EFF] = np.maximum(np.minimum(np.minimum(f[:, V0], limit), m.lane_vmax[lane]), 0.5)
         f[:, MAX_DECEL] = -G * m.zone_friction[zi]
         self._lane_end_v = m.lane_end[lane]
+        # Offsets beyond which a vehicle's body reaches into the lane beside (for shadows).
+        hw = f[:, HW]
+        self._half_lane = 0.5 * m.lane_width[lane]
+        self._room_left = np.where(m.lane_left[lane] >= 0, self._half_lane - hw, np.inf)
+        self._room_right = np.where(m.lane_right[lane] >= 0, hw - self._half_lane, -np.inf)
         v_next = m.lane_vmax[self.next_lane[:n]]  # the last entry (inf) stands for "none"
         self._bend = np.nonzero(np.isfinite(v_next))[0]
         self._bend_v = v_next[self._bend]
@@ -511,7 +530,7 @@ class Traffic:
     def _ignored(self, se, nxt, ok, slot, real, ob) -> np.ndarray:
         """Followers that may pass the obstacle ahead of them (amber, cleared stop sign, ...)."""
         ignore = np.zeros(len(se), dtype=bool)
-        cand = np.nonzero(ok & real & (se[nxt, FLAG] == OBST))[0]
+        cand = np.nonzero(ok & real & (se[nxt, FLAG] == OBST_IF))[0]
         if len(cand):
             ignore[cand] = self._passable(se, cand, nxt[cand], slot[cand], ob)
         return ignore
@@ -544,6 +563,25 @@ class Traffic:
         total = len(se)
         sl, sd, shw, sid, sflag = se[:, LANE], se[:, D], se[:, HW], se[:, ID], se[:, FLAG]
         conditional = ob.any_conditional
+        if len(idx) <= 6:
+            # A few: walk along the lane in plain Python (cheaper than vectorised rounds).
+            for i in idx.tolist():
+                lane, d, hw, me = sl[i], sd[i], shw[i], sid[i]
+                for j in range(i + 2, min(i + LOOK + 1, total)):
+                    if sl[j] != lane:
+                        break
+                    if sid[j] == me:
+                        continue
+                    if not (abs(sd[j] - d) < shw[j] + hw + 0.3 or (shw[j] >= NARROW <= hw)):
+                        continue
+                    if conditional and sflag[j] == OBST_IF:
+                        one, jj = np.array([i]), np.array([j])
+                        if self._passable(se, one, jj, slot[one], ob)[0]:
+                            continue
+                    nxt[i] = j
+                    ok[i] = True
+                    break
+            return
         for k in range(2, LOOK + 1):
             j = np.minimum(idx + k, total - 1)
             both_wide = (shw[j] >= NARROW) & (shw[idx] >= NARROW)
@@ -554,12 +592,13 @@ class Traffic:
                 & (sid[j] != sid[idx])
             )
             if conditional:
-                obs = np.nonzero(hit & (sflag[j] == OBST))[0]
+                obs = np.nonzero(hit & (sflag[j] == OBST_IF))[0]
                 if len(obs):
                     hit[obs] &= ~self._passable(se, idx[obs], j[obs], slot[idx[obs]], ob)
             nxt[idx[hit]] = j[hit]
             ok[idx[hit]] = True
-            idx = idx[~hit]
+            # Done: found one, or ran out of entries in its lane (nothing ahead after all).
+            idx = idx[~hit & (idx + k < total - 1) & (sl[j] == sl[idx])]
             if not len(idx):
                 break
 
@@ -573,7 +612,7 @@ class Traffic:
         for j in range(p + 1, min(p + 12, len(se))):
             if se[j, LANE] != lane:
                 return
-            if sflag[j] == OBST:
+            if sflag[j] >= OBST:
                 continue
             wide = se[j, HW] >= NARROW and hw >= NARROW
             if wide or abs(se[j, D] - d) < se[j, HW] + hw + 0.2:
@@ -755,7 +794,17 @@ class Traffic:
         self.next_lane[i] = self._choose_next(i, target)
         return True
 
-    def update_poses(self) -> None:
-        """World poses of every vehicle (for collisions, drivers and drawing)."""
+    def update_poses(self, exact: bool = True) -> None:
+        """World poses of every vehicle (for collisions, drivers and drawing).
+
+        Between drivers' decisions (``exact=False``) the poses are advanced along each
+        vehicle's heading by the distance it moved - exact on straights and within millimetres
+        on bends for one tick - unless a vehicle changed lane or the set of vehicles changed.
+        """
         n = self.n
+        if not exact and self._moved is not None and len(self.x) == n:
+            ds = self._moved
+            self.x = self.x + ds * np.cos(self.heading)
+            self.y = self.y + ds * np.sin(self.heading)
+            return
         self.x, self.y, self.heading = self.map.poses(self.lane[:n], self.f[:n, S], self.f[:n, D])

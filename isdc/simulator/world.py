@@ -310,7 +310,7 @@ class World:
         d = self.dyn
         p = self.vehicle
         self.peds.step((d.x, d.y, d.heading, p.length, p.width, d.speed))
-        self.traffic.update_poses()
+        self.traffic.update_poses(exact=decide)
         self._find_lead()
         self._ego_state = self.dyn.state(self.t, controls)
 
