@@ -413,8 +413,8 @@ def builtin_ids() -> list[str]:
 
 
 def _builtin_order() -> list[str]:
-    order_file = BUILTIN_DIR / "ORDER"
-    return [ln.strip() for ln in order_file.read_text().splitlines() if ln.strip()]
+    with open(BUILTIN_DIR / "_order.toml", "rb") as fh:  # a .toml so packaging ships it
+        return list(tomllib.load(fh)["order"])
 
 
 def load_scenario(ref: str | Path) -> Scenario:
