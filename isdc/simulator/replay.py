@@ -38,7 +38,7 @@ def scenario_of(tel: Telemetry, override: str | Path | None = None) -> Scenario:
         source = info.get("source", "builtin")
         variant = info.get("variant")
         if source in ("builtin", "inline"):
-            ref = f"{info['id']}_{variant}" if variant else info["id"]
+            ref = info["id"]
         else:
             ref = f"{source}#{variant}" if variant else source
     try:
