@@ -272,8 +272,6 @@ class _Resolver:
                     new.append(Zone(b, old.end, old.limit_kmh, old.min_kmh, old.advisory_kmh,
                                     old.school, old.friction))  # fmt: skip
             zones = new
-        if zones[-1].advisory_kmh is not None and zones[-1].advisory_kmh > zones[-1].limit_kmh:
-            pass  # an advisory above the limit is odd but harmless: the limit still applies
         return zones
 
     def line(self, road: Road, spec: dict[str, Any], where: str) -> None:
@@ -343,8 +341,13 @@ class _Resolver:
                             group=g,
                         )  # fmt: skip
                     )
-                    x, y, h = lane.pose(s, lane.width / 2 + 0.8)
-                    self.signal_heads.append((sg["id"], g, x, y, h))
+                    # Heads stand on the kerb beside the kerb lane, and on a median if any.
+                    if lane.left < 0:
+                        x, y, h = lane.pose(s, lane.width / 2 + 0.8)
+                        self.signal_heads.append((sg["id"], g, x, y, h))
+                    if lane.right < 0 and lane.road.median > 0:
+                        x, y, h = lane.pose(s, -lane.width / 2 - 0.5)
+                        self.signal_heads.append((sg["id"], g, x, y, h))
             phases = []
             for j, ph in enumerate(sg["phases"]):
                 for g in ph["green"]:

@@ -8,9 +8,9 @@ the file and the key (``roads[0].zones[1].limit_kmh: ...``); references between 
 that does not exist, an unknown entity) are checked when the road map is built, with the same
 kind of message. The format is documented for instructors in ``docs/scenarios.md``.
 
-A file may declare ``[variants.NAME]`` tables that override its top-level keys; the variant is a
-scenario of its own with the id ``<id>_<NAME>`` (``braking_zone_wet``), so rubrics, assignments
-and telemetry treat it like any other scenario.
+A file may declare ``[variants.NAME]`` tables that override its top-level keys; the variant is
+a scenario of its own with the id ``<id>_<NAME>`` (``braking_zone_wet``), so rubrics,
+assignments and telemetry treat it like any other scenario.
 """
 
 from __future__ import annotations
@@ -268,8 +268,8 @@ SCHEMA: dict[str, Spec] = {
     "weather": opt("dry", str, check=one_of("dry", "rain")),
     "light": opt("day", str, check=one_of("day", "dusk", "night")),
     "visibility_m": opt(None, *NUM, check=between(5, 2000)),
-    "rubric": opt(None, str),
     "stop_on_collision": opt(True, bool),
+    "rubric": opt(None, str, check=scenario_id),
     "ego": req(dict, table=EGO),
     "goal": req(dict, table=GOAL),
     "roads": req(list, items=req(dict, table=ROAD)),
@@ -373,15 +373,20 @@ class Scenario:
         return int(self.data["tick_rate"])
 
     @property
+    def rubric(self) -> str:
+        """The scoring rubric (pass mark, weights) this scenario is judged by."""
+        return str(self.data["rubric"] or self.id)
+
+    @property
     def time_limit_s(self) -> float:
         return float(self.data["time_limit_s"])
 
-    @property
-    def rubric(self) -> str:
-        return str(self.data["rubric"] or self.id)
-
     def header_info(self) -> dict[str, Any]:
-        """What a telemetry header records about the scenario (``header["scenario"]``)."""
+        """What a telemetry header records about the scenario (``header["scenario"]``).
+
+        A variant is a scenario of its own (``braking_zone_wet``, with its own rubric); its
+        header also names the file's scenario (``base``) and the variant (``variant``).
+        """
         info: dict[str, Any] = {
             "id": self.id,
             "version": self.version,
@@ -407,8 +412,8 @@ def builtin_ids() -> list[str]:
 
 
 def _builtin_order() -> list[str]:
-    order_file = BUILTIN_DIR / "ORDER"
-    return [ln.strip() for ln in order_file.read_text().splitlines() if ln.strip()]
+    with open(BUILTIN_DIR / "_order.toml", "rb") as fh:  # a .toml so packaging ships it
+        return list(tomllib.load(fh)["order"])
 
 
 def load_scenario(ref: str | Path) -> Scenario:
