@@ -48,6 +48,7 @@ WIDE = 50.0  # half width of an obstacle that blocks its whole lane
 # that can no longer stop before it (it committed on amber), as real drivers behave.
 ALWAYS, AMBER, STOP_SIGN, YIELD, RED = 0, 1, 2, 3, 4
 RED_COMMITTED_DECEL = 5.0  # m/s^2: closer than v^2/(2*this) to a red line, a vehicle goes on
+AMBER_DECEL = 3.0  # m/s^2: on amber, drivers stop if it takes no more than this
 
 # Entry columns (the first eight columns of the vehicle matrix are the same).
 LANE, S, D, HW, HALF, V, ID, FLAG = range(8)
@@ -147,6 +148,7 @@ class Traffic:
             ("next_lane", np.intp, -1),
             ("kind", np.intp, 0),
             ("cleared", np.intp, -1),
+            ("committed", np.intp, -1),  # stop line it decided to drive through on amber
             ("serial", np.intp, -1),
         ):
             new = np.full(cap, fill, dtype=dtype)
@@ -231,6 +233,7 @@ class Traffic:
         self.lane[i] = lane
         self.kind[i] = k
         self.cleared[i] = -1
+        self.committed[i] = -1
         self.serial[i] = self.spawned
         self.spawned += 1
         self.has_motorcycles |= k == MOTORCYCLE
@@ -251,7 +254,8 @@ class Traffic:
         if i != last:
             self.f[i] = self.f[last]
             self.f[i, ID] = i
-            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.serial):
+            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.committed,
+                        self.serial):  # fmt: skip
                 arr[i] = arr[last]
             self.ids[i] = self.ids[last]
             if last in self.routes:
@@ -477,9 +481,15 @@ class Traffic:
         gap = se[j, S] - se[idx, S] - se[j, HALF] - se[idx, HALF]
         v = se[idx, V]
         v2 = v * v
-        f = self.f
-        ignore = (cond == AMBER) & (gap < v2 / (2.0 * f[slot, B]) + 0.5)
-        ignore |= (cond == RED) & (gap < v2 / (2.0 * RED_COMMITTED_DECEL))
+        light = (cond == AMBER) | (cond == RED)
+        committed = light & (self.committed[slot] == param)
+        # Amber: go on only if a stop would need more than AMBER_DECEL; red: only if a stop is
+        # no longer possible. Either way the decision sticks until the vehicle is past.
+        go = (cond == AMBER) & (gap < v2 / (2.0 * AMBER_DECEL))
+        go |= (cond == RED) & (gap < v2 / (2.0 * RED_COMMITTED_DECEL))
+        if go.any():
+            self.committed[slot[go]] = param[go]
+        ignore = committed | go
         ignore |= (cond == STOP_SIGN) & (self.cleared[slot] == param)
         ignore |= (cond == YIELD) & (self.next_lane[slot] != param)
         ignore |= gap < -2.0  # already past it
@@ -552,6 +562,7 @@ class Traffic:
                     break
                 self.f[i, S] += m.lane_begin[nxt] - m.lane_end[lane]
                 self._set_lane(i, nxt)
+                self.committed[i] = -1
                 self.next_lane[i] = self._choose_next(i, nxt)
         for i in sorted(gone, reverse=True):
             self._remove(i)
@@ -647,6 +658,12 @@ class Traffic:
                     continue  # unsafe for the vehicle behind
                 gain_f = af_new - float(f[foll, ACC])
             gain = a_new - a_now + 0.3 * gain_f + bias + (2.0 if lane_ends else 0.0)
+            if side == "right":
+                # Courtesy: make room for the ego waiting to merge from a lane that ends.
+                kerb = int(m.lane_left[lane])
+                ego = self._ego_rows.get(kerb) if kerb >= 0 and m.lane_dead_end[kerb] else None
+                if ego is not None and -20.0 < ego[0] - s < 150.0:
+                    gain += 1.0
             if gain > 0.3 and gain > best_gain:
                 best, best_gain = target, gain
         if best >= 0:

@@ -296,6 +296,10 @@ class DriverView:
             return a.line_style("left", s)
         return "none"
 
+    def lane_end(self, lane_id: str) -> float:
+        """Lane s where a lane ends (an acceleration lane's end, a connector's end)."""
+        return self._world.map.lane_by_id[lane_id].end
+
     def speed_limit_min(self, lane_id: str, s: float) -> float:
         """Minimum speed (m/s) in force on a lane at ``s`` (toll roads: 60 km/h), else 0."""
         lane = self._world.map.lane_by_id[lane_id]
