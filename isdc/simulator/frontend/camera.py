@@ -21,10 +21,10 @@ def scale_for(max_limit_kmh: float) -> float:
     """Pixels per metre for a road whose highest speed limit is ``max_limit_kmh``: town roads
     close up (a pedestrian is still a person), fast roads further out (enough road ahead)."""
     if max_limit_kmh <= 60:
-        return 10.0
+        return 12.0
     if max_limit_kmh <= 80:
-        return 8.0
-    return 6.5
+        return 9.0
+    return 7.0
 
 
 class Camera:
