@@ -211,6 +211,7 @@ class Renderer:
         self.rain = Rain(size) if self.weather == "rain" else None
         self.hud = Hud(size, lang)
         self._placed = False
+        self._fixed: tuple[float, float] | None = None
         self.lamp_r = max(5, round(0.5 * self.scale))
         self.heads_shown = kerb_heads(layout.road_map.signal_heads)
 
@@ -219,6 +220,12 @@ class Renderer:
     def place_camera(self, scene: Scene) -> None:
         self.camera.snap(scene.ego_x, scene.ego_y, scene.ego_heading, scene.ego_speed)
         self._placed = True
+
+    def look_at(self, x: float | None, y: float | None = None) -> None:
+        """Hold the camera on a world point (previews, tests); ``None`` follows the ego again."""
+        self._fixed = None if x is None or y is None else (x, y)
+        if self._fixed is not None:
+            self.camera.x, self.camera.y = self._fixed
 
     def draw(
         self,
@@ -230,7 +237,9 @@ class Renderer:
         snap: bool = False,
     ) -> None:
         """Draw ``scene`` into ``screen``; the camera eases over ``dt`` (or jumps when ``snap``)."""
-        if snap or not self._placed:
+        if self._fixed is not None:
+            self.camera.x, self.camera.y = self._fixed
+        elif snap or not self._placed:
             self.place_camera(scene)
         else:
             self.camera.follow(scene.ego_x, scene.ego_y, scene.ego_heading, scene.ego_speed, dt)

@@ -65,6 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "result": {"id": "Hasil latihan", "en": "Run result"},
     "outcome": {"id": "Hasil", "en": "Outcome"},
     "duration": {"id": "Durasi", "en": "Duration"},
+    "seconds": {"id": "dtk", "en": "s"},
     "route": {"id": "Jarak rute", "en": "Route distance"},
     "infractions": {"id": "Pelanggaran dan kejadian", "en": "Infractions and events"},
     "none": {"id": "tidak ada pelanggaran", "en": "no infractions"},
