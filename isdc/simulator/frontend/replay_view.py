@@ -220,9 +220,12 @@ def play_window(tel: telemetry.Telemetry, lang: str) -> None:
                         target, snap = rs.duration, True
                     elif k in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
                         target, snap = _next_event(tel.events, rs.t, k == pygame.K_PAGEDOWN), True
-                elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
-                    if timeline.rect.inflate(0, 30).collidepoint(ev.pos):
-                        target, snap = timeline.t_at(ev.pos[0]), True
+                elif (
+                    ev.type == pygame.MOUSEBUTTONDOWN
+                    and ev.button == 1
+                    and timeline.rect.inflate(0, 30).collidepoint(ev.pos)
+                ):
+                    target, snap = timeline.t_at(ev.pos[0]), True
             now = time.perf_counter()
             frame = min(now - last, 0.25)
             last = now
