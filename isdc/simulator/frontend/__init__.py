@@ -45,7 +45,7 @@ def replay(args: argparse.Namespace) -> int:
 
 def calibrate(args: argparse.Namespace) -> int:
     """``isdc-sim calibrate``: map a wheel's or gamepad's axes and buttons, save atomically."""
-    from isdc.simulator.frontend.calibrate import calibrate_command
+    from isdc.simulator.frontend.calibration import calibrate_command
 
     return calibrate_command(args)
 

@@ -181,7 +181,8 @@ class Session:
         )
 
     def countdown(self) -> bool:
-        labels = [*COUNTDOWN, tr("countdown_go", self.opts.lang)] if self.opts.countdown else []
+        show = self.opts.countdown and COUNTDOWN
+        labels = [*COUNTDOWN, tr("countdown_go", self.opts.lang)] if show else []
         for label in labels:
             t_end = time.perf_counter() + COUNTDOWN_STEP_S
             while time.perf_counter() < t_end:

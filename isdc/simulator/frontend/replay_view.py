@@ -201,15 +201,15 @@ def play_window(tel: telemetry.Telemetry, lang: str) -> None:
                     if k in (pygame.K_ESCAPE, pygame.K_q):
                         return
                     if k == pygame.K_SPACE:
-                        if not playing and rs.t >= rs.duration - 1e-6:
+                        if not playing and target >= rs.duration - 1e-6:
                             target, snap = 0.0, True  # at the end: play again from the start
                         playing = not playing
                     elif k in (pygame.K_LEFT, pygame.K_RIGHT):
-                        target = rs.t + (SEEK_STEP_S if k == pygame.K_RIGHT else -SEEK_STEP_S)
+                        target += SEEK_STEP_S if k == pygame.K_RIGHT else -SEEK_STEP_S
                         snap = True
                     elif k in (pygame.K_COMMA, pygame.K_PERIOD):
                         playing = False
-                        target = rs.t + (1 if k == pygame.K_PERIOD else -1) / rs.rate
+                        target += (1 if k == pygame.K_PERIOD else -1) / rs.rate
                     elif k == pygame.K_UP:
                         speed_i = min(speed_i + 1, len(SPEEDS) - 1)
                     elif k == pygame.K_DOWN:
@@ -219,7 +219,7 @@ def play_window(tel: telemetry.Telemetry, lang: str) -> None:
                     elif k == pygame.K_END:
                         target, snap = rs.duration, True
                     elif k in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
-                        target, snap = _next_event(tel.events, rs.t, k == pygame.K_PAGEDOWN), True
+                        target, snap = _next_event(tel.events, target, k == pygame.K_PAGEDOWN), True
                 elif (
                     ev.type == pygame.MOUSEBUTTONDOWN
                     and ev.button == 1
@@ -230,7 +230,7 @@ def play_window(tel: telemetry.Telemetry, lang: str) -> None:
             frame = min(now - last, 0.25)
             last = now
             if playing:
-                target = rs.t + frame * SPEEDS[speed_i]
+                target += frame * SPEEDS[speed_i]
                 if target >= rs.duration:
                     target, playing = rs.duration, False
             target = min(max(target, 0.0), rs.duration)

@@ -24,18 +24,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "press_quit": {"id": "Esc: keluar", "en": "Esc: quit"},
     "press_finish": {"id": "Tekan ENTER untuk selesai", "en": "Press ENTER to finish"},
-    "controls_keyboard": {
-        "id": "Panah atau WASD: ← → setir, ↑ gas, ↓ rem, Spasi rem penuh, P jeda, Esc keluar",
-        "en": "Arrows or WASD: ← → steer, ↑ throttle, ↓ brake, Space full brake, P pause, Esc quit",
-    },
-    "controls_wheel": {
-        "id": "Setir dan pedal (atau gamepad). P jeda, Esc keluar",
-        "en": "Wheel and pedals (or gamepad). P pause, Esc quit",
-    },
-    "controls_autopilot": {
-        "id": "Autopilot mengemudi; Anda menonton. P jeda, Esc keluar",
-        "en": "The autopilot drives; you watch. P pause, Esc quit",
-    },
     "car": {"id": "mobil", "en": "car"},
     "motorcycle": {"id": "sepeda motor", "en": "motorcycle"},
     "truck": {"id": "truk", "en": "truck"},
@@ -83,8 +71,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "aborted": {"id": "Dihentikan", "en": "Stopped"},
     "replay": {"id": "PUTAR ULANG", "en": "REPLAY"},
     "replay_help": {
-        "id": "Spasi putar/jeda · ← → 5 dtk · , . 1 langkah · ↑ ↓ kecepatan · klik garis waktu · Esc",
-        "en": "Space play/pause · ← → 5 s · , . one step · ↑ ↓ speed · click the timeline · Esc",
+        "id": "Spasi putar/jeda · kiri/kanan 5 dtk · , . satu langkah · atas/bawah kecepatan · Esc",
+        "en": "Space play/pause · left/right 5 s · , . one step · up/down speed · Esc",
     },
     "replay_track_only": {
         "id": "Skenario telah berubah sejak rekaman: hanya lintasan kendaraan Anda yang ditampilkan",
