@@ -279,7 +279,12 @@ class World:
             li = spec.lanes[int(self.rng.integers(len(spec.lanes)))]
             lane = self.map.lanes[li]
             kind = kinds[int(self.rng.choice(len(kinds), p=weights))]
-            if self.traffic.rear_gap(li, lane.begin) < spec.min_gap + 12.0:
+            room = spec.min_gap + 12.0
+            if self.traffic.rear_gap(li, lane.begin) < room:
+                continue
+            # Nor into the ego, should it stand near the start of that lane.
+            half = self.vehicle.length / 2
+            if any(h.lane.index == li and h.s - half < lane.begin + room for h in self.ego_hits):
                 continue
             desired, factor = self._desired(spec)
             speed = min(desired or math.inf, self._limit_at(li, lane.begin) * factor) * 0.9
@@ -305,7 +310,7 @@ class World:
         d = self.dyn
         p = self.vehicle
         self.peds.step((d.x, d.y, d.heading, p.length, p.width, d.speed))
-        self.traffic.update_poses()
+        self.traffic.update_poses(exact=decide)
         self._find_lead()
         self._ego_state = self.dyn.state(self.t, controls)
 

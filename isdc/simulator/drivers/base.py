@@ -171,6 +171,11 @@ class DriverView:
         seg = w.route.segments[w.segment]
         return w.segment, [w.map.lanes[i].id for i in seg.lanes]
 
+    def route_pose(self, ahead: float = 0.0) -> tuple[float, float, float]:
+        """World (x, y, heading) of the route's centre line ``ahead`` metres from the ego."""
+        w = self._world
+        return w.route.pose(w.route_s + ahead)
+
     def lane_pose(self, lane_id: str, s: float, d: float = 0.0) -> tuple[float, float, float]:
         return self._world.map.lane_by_id[lane_id].pose(s, d)
 
