@@ -221,19 +221,36 @@ class Scenery:
                     "paint", np.array([p0, p0 + u * step, p0 + u * step + n * sq, p0 + n * sq])
                 )
 
-    def _kerb_side(self, road: Road):
-        """(lane, lateral offset of the outer edge of the carriageway) for each kerb lane."""
-        for lane in road.lanes:
-            if lane.left < 0:
-                yield lane, lane.width / 2 + road.shoulder
+    def _sides(self, road: Road, step: float = 2.0):
+        """Per side of the road: (stations, lateral offset of the carriageway's outer edge,
+        +1 for the left side, -1 for the right, whether traffic keeps to that side).
 
-    def _side_band(self, road: Road, d0: float, d1: float, colour: str, step: float = 2.0):
-        for lane, edge in self._kerb_side(road):
-            n = max(2, math.ceil(lane.length / step) + 1)
-            ss = np.linspace(lane.begin, lane.end, n).tolist()
-            one = [lane.pose(s, edge + d1)[:2] for s in ss]
-            two = [lane.pose(s, edge + d0)[:2] for s in reversed(ss)]
-            for piece in strip_chunks(np.array(one + two)):
+        The edge follows lanes that begin or end part way (an acceleration lane widens the
+        road); the shoulder lies outside it. On a one-way road the far side is the median's
+        edge (or the reference line)."""
+        n = max(2, math.ceil(road.length / step) + 1)
+        stations = np.linspace(0.0, road.length, n)
+        for side in (1, -1):
+            lanes = [ln for ln in road.lanes if ln.direction == side]
+            if not lanes:
+                yield stations, np.full(n, side * road.median / 2), side, False
+                continue
+            edge = np.empty(n)
+            for k, st in enumerate(stations.tolist()):
+                here = [ln for ln in lanes if ln.begin - 1e-6 <= ln.lane_s(st) <= ln.end + 1e-6]
+                here = here or lanes
+                edge[k] = max(abs(ln.offset) + ln.width / 2 for ln in here) + road.shoulder
+            yield stations, side * edge, side, True
+
+    def _side_band(self, road: Road, d0: float, d1: float, colour: str) -> None:
+        path = road.path
+        for stations, edge, side, kerb in self._sides(road):
+            if not kerb:
+                continue
+            st = stations.tolist()
+            one = [path.pose(s, e + side * d1)[:2] for s, e in zip(st, edge.tolist(), strict=True)]
+            two = [path.pose(s, e + side * d0)[:2] for s, e in zip(st, edge.tolist(), strict=True)]
+            for piece in strip_chunks(np.array(one + two[::-1])):
                 self._add(colour, piece)
 
     def _sidewalks(self, road: Road) -> None:
@@ -242,11 +259,13 @@ class Scenery:
     def _kerbs(self, road: Road) -> None:
         """Kerbs painted in black and white blocks, as Indonesian town kerbs are."""
         self._side_band(road, 0.0, KERB_M, "kerb_dark")
-        for lane, edge in self._kerb_side(road):
-            n = max(2, math.ceil(lane.length) + 1)
-            line = np.array(
-                [lane.pose(s, edge + KERB_M / 2)[:2] for s in np.linspace(lane.begin, lane.end, n)]
-            )
+        path = road.path
+        for stations, edge, side, kerb in self._sides(road, step=1.0):
+            if not kerb:
+                continue
+            mid = edge + side * KERB_M / 2
+            line = np.array([path.pose(s, e)[:2] for s, e in zip(stations.tolist(), mid.tolist(),
+                                                                  strict=True)])  # fmt: skip
             for piece in dashes(line, 1.0, 1.0):
                 self._add("kerb", band(piece, KERB_M / 2))
 
@@ -262,12 +281,16 @@ class Scenery:
             if road.is_connector or road.type == "track":
                 continue
             town = road.type in TOWN
-            for lane, edge in self._kerb_side(road):
-                s = lane.begin + float(rng.uniform(2.0, 12.0))
-                while s < lane.end:
+            for stations, edge, side, kerb in self._sides(road):
+                s = float(rng.uniform(2.0, 12.0))
+                while s < road.length:
                     r = float(rng.uniform(1.6, 2.6))
-                    d = edge + (PAVEMENT_M + r + 0.8 if town else float(rng.uniform(4.0, 14.0)))
-                    x, y, _ = lane.pose(s, d)
+                    if town and kerb:
+                        away = PAVEMENT_M + r + 0.8
+                    else:
+                        away = float(rng.uniform(4.0, 14.0)) + (0.0 if kerb else 6.0)
+                    e = float(np.interp(s, stations, edge))
+                    x, y, _ = road.path.pose(s, e + side * away)
                     if not m.lanes_at(x, y, margin=r + 1.5) and not m.on_surface(x, y):
                         self.prims.append(Prim("tree_dark", np.array([[x, y]]), r))
                         self.prims.append(
