@@ -67,18 +67,7 @@ class Scene:
         ego = world.ego
         v = world.vehicles()
         p = world.pedestrians()
-        serial = getattr(v, "serial", None)
-        if serial is None:  # older cores: the traffic table's serials, parked ones after them
-            tr = world.traffic
-            parked = len(v.kind) - tr.n
-            serial = np.concatenate((tr.serial[: tr.n], -1 - np.arange(parked)))
-        objects = world.objects() if hasattr(world, "objects") else None
-        if objects is not None:
-            ok, ox, oy, oh, ol, ow = (objects.kind, objects.x, objects.y, objects.heading,
-                                      objects.length, objects.width)  # fmt: skip
-        else:
-            ok, ox, oy, oh, ol, ow = (world.obj_kind, world.obj_x, world.obj_y, world.obj_h,
-                                      world.obj_len, world.obj_wid)  # fmt: skip
+        o = world.objects()
         return Scene(
             t=world.t,
             ego_x=ego.x,
@@ -87,7 +76,7 @@ class Scene:
             ego_speed=ego.speed,
             ego_braking=ego.controls.brake > 0.05,
             veh_kind=v.kind,
-            veh_serial=serial,
+            veh_serial=v.serial,
             veh_x=v.x,
             veh_y=v.y,
             veh_heading=v.heading,
@@ -100,12 +89,12 @@ class Scene:
             ped_y=p.y,
             ped_heading=p.heading,
             ped_walking=p.walking,
-            obj_kind=ok,
-            obj_x=ox,
-            obj_y=oy,
-            obj_heading=oh,
-            obj_length=ol,
-            obj_width=ow,
+            obj_kind=o.kind,
+            obj_x=o.x,
+            obj_y=o.y,
+            obj_heading=o.heading,
+            obj_length=o.length,
+            obj_width=o.width,
             signals=tuple(world.signal_heads()),
         )
 
