@@ -45,6 +45,7 @@ def hud_from_sim(sim, lang: str, **extra) -> HudState:
         title=sim.scenario.title(lang),
         warnings=warnings_from(sim.events, w.t, lang),
         max_speed_kmh=w.vehicle.max_speed * 3.6,
+        advisory=w.advisory if w.advisory < w.speed_limit - 0.1 else None,
         **extra,
     )
 

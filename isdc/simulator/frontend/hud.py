@@ -38,6 +38,7 @@ class HudState:
     title: str
     warnings: list[tuple[str, float]] = field(default_factory=list)  # (text, seconds ago)
     banner: str | None = None  # e.g. "REPLAY x2" in the top right corner
+    advisory: float | None = None  # m/s: advisory speed (a bend) below the limit, if any
     max_speed_kmh: float = 180.0
 
 
@@ -175,6 +176,11 @@ class Hud:
                 pygame.draw.circle(screen, P.HUD_ACCENT, rect.center, rect.width // 2 + self.px(6))
             screen.blit(pic, rect)
             screen.blit(label, label.get_rect(center=(sx, rect.bottom + self.px(14))))
+        if s.advisory is not None and limit_kmh > 0:
+            # The advisory speed of a bend, as its yellow plate, at the corner of the limit sign.
+            adv = int(round(s.advisory * 3.6))
+            plate = sign_picture("advisory", adv, self.px(34))
+            screen.blit(plate, plate.get_rect(center=(sx + self.px(36), cy - self.px(44))))
 
     def _pedals(self, screen: pygame.Surface, s: HudState) -> None:
         lang = self.lang

@@ -95,7 +95,14 @@ class ReplayScene:
             warnings=warnings_from(tel.events, self.t, lang),
             banner=banner,
             max_speed_kmh=self.vehicle.max_speed * 3.6,
+            advisory=self._advisory(),
         )
+
+    def _advisory(self) -> float | None:
+        if self.track_only:
+            return None  # not recorded; the re-simulated world no longer matches
+        w = self.replay.world
+        return w.advisory if w.advisory < w.speed_limit - 0.1 else None
 
 
 # ----------------------------------------------------------------------------- PNG
