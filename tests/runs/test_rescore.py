@@ -69,4 +69,6 @@ def test_rescore_reports_a_run_whose_file_is_gone(runner, client, bay, db_sessio
     run = db_session.get(Run, run_id)
     (Path(app.instance_path) / "runs" / run.telemetry_path).unlink()
     result = runner.invoke(args=["rescore"])
-    assert result.exit_code == 1 and "not rescored" in result.output and str(run_id) in result.output
+    assert (
+        result.exit_code == 1 and "not rescored" in result.output and str(run_id) in result.output
+    )

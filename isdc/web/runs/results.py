@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -109,15 +110,13 @@ def telemetry_file(run_id: uuid.UUID) -> Any:
     """The run's telemetry file as received (for analysts: numpy or `isdc-sim export`)."""
     run = visible_run(run_id)
     try:
-        path = run_store().path(run.telemetry_path)
-    except ValueError:
-        abort(404)
-    if not path.is_file():
+        data = run_store().read(run.telemetry_path)
+    except (OSError, ValueError):
         abort(404)
     audit(db.session, AuditAction.DOWNLOAD, run, what="telemetry")
     db.session.commit()
     return send_file(
-        path,
+        io.BytesIO(data),
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=f"{run.scenario_id}-{run.id}{'.isdc.npz'}",
