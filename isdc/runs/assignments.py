@@ -54,7 +54,7 @@ class Task:
 def required_tasks(session: CourseSession) -> list[Task]:
     """The course's required scenarios as tasks (the default of the assignment form)."""
     return [
-        Task(req.scenario_id, req.vehicle.value)
+        Task(req.scenario_id, str(req.vehicle))
         for req in sorted(session.course.scenario_requirements, key=lambda r: r.position)
     ]
 

@@ -174,16 +174,24 @@ class Chart:
                               f'text-anchor="end" font-size="11" fill="{colour}">{escape(label)}</text>')  # fmt: skip
 
     def markers(self, markers: Sequence[Marker]) -> None:
-        """Numbered flags along the top edge at each finding's time, with a thin guide line."""
+        """Numbered flags along the top edge at each finding's time, with a thin guide line;
+        flags that would overlap step down a row so every number stays readable."""
+        rows: list[list[float]] = []
         for m in markers:
             if not (self.x0 <= m.t <= self.x1):
                 continue
             x = self.px(m.t)
             colour = SEVERITY_COLOURS.get(m.severity, RED)
+            row = next(
+                (i for i, used in enumerate(rows) if all(abs(x - u) >= 19 for u in used)), len(rows)
+            )
+            if row == len(rows):
+                rows.append([])
+            rows[row].append(x)
             self.parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{self.top}" '
                               f'y2="{self.h - self.bottom}" stroke="{colour}" stroke-width="1" '
                               f'stroke-dasharray="2 3"/>')  # fmt: skip
-            self.parts.append(_badge(x, self.top - 11, m.number, colour))
+            self.parts.append(_badge(x, self.top - 11 + 20 * row, m.number, colour))
 
     def legend(self, entries: Sequence[tuple[str, str, str | None]]) -> None:
         x = self.left
@@ -235,10 +243,11 @@ def speed_plot(
     """Speed (km/h) over time with the limit in force drawn as steps; speeding in red."""
     kmh = speed_ms.astype(np.float64) * 3.6
     limit = limit_ms.astype(np.float64) * 3.6
-    top = float(np.nanmax(np.concatenate([kmh, limit]))) if len(t) else 10.0
-    top = max(10.0, top if math.isfinite(top) else 10.0)
-    top = nice_ticks(0, top * 1.08, 6)[-1] if top else 10.0
-    top = max(top, float(np.nanmax(kmh)) if len(t) and np.isfinite(kmh).any() else 0)
+    values = np.concatenate([kmh, limit])
+    values = values[np.isfinite(values)]
+    peak = max(10.0, float(values.max()) if values.size else 10.0)
+    ticks = nice_ticks(0, peak * 1.1, 6)
+    top = ticks[-1] if ticks[-1] >= peak * 1.05 else ticks[-1] + (ticks[-1] - ticks[-2])
     chart = Chart((float(t[0]) if len(t) else 0.0, float(t[-1]) if len(t) else 1.0), (0, top),
                   x_label=labels.time, y_label=labels.speed, title=labels.title, height=280)  # fmt: skip
     chart.bottom = 52
@@ -375,11 +384,21 @@ def trajectory_plot(
                  f'stroke="#fff" stroke-width="2"><title>{escape(labels.start)}</title></circle>')  # fmt: skip
     parts.append(f'<rect x="{sx(xs[-1]) - 6:.1f}" y="{sy(ys[-1]) - 6:.1f}" width="12" height="12" '
                  f'fill="{INK}" stroke="#fff" stroke-width="2"><title>{escape(labels.end)}</title></rect>')  # fmt: skip
+    placed: list[tuple[float, float]] = []
     for m in markers:
         if m.x is None or m.y is None:
             continue
         colour = SEVERITY_COLOURS.get(m.severity, RED)
-        parts.append(_badge(sx(m.x), sy(m.y), m.number, colour))
+        bx, by = sx(m.x), sy(m.y)
+        # Findings at almost the same place: fan the badges out sideways, linked to the spot.
+        shift = 0
+        while any(abs(bx + shift - px) < 19 and abs(by - py) < 19 for px, py in placed):
+            shift += 20
+        if shift:
+            parts.append(f'<line x1="{bx:.1f}" y1="{by:.1f}" x2="{bx + shift:.1f}" y2="{by:.1f}" '
+                         f'stroke="{colour}" stroke-width="1.5"/>')  # fmt: skip
+        placed.append((bx + shift, by))
+        parts.append(_badge(bx + shift, by, m.number, colour))
     # Scale bar: a round number of metres about a fifth of the width.
     bar_m = nice_ticks(0, (width / scale) / 5, 2)[-1] or 10.0
     bar_px = bar_m * scale

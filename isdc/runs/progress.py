@@ -65,7 +65,7 @@ def trainee_progress(db: Session, trainee_id: int) -> list[ScenarioProgress]:
     ).all()  # fmt: skip
     by_key: dict[tuple[str, str], ScenarioProgress] = {}
     for requirement in _requirements_of(db, trainee_id):
-        key = (requirement.scenario_id, requirement.vehicle.value)
+        key = (requirement.scenario_id, str(requirement.vehicle))
         progress = by_key.setdefault(key, ScenarioProgress(*key))
         progress.min_score = max(progress.min_score or 0.0, requirement.min_score)
     for r in runs:
@@ -168,14 +168,14 @@ def cohort(db: Session, session: CourseSession) -> Cohort:
         for req in requirements:
             cell = Cell()
             for r in runs:
-                if r.scenario_id != req.scenario_id or r.vehicle != req.vehicle.value:
+                if r.scenario_id != req.scenario_id or r.vehicle != str(req.vehicle):
                     continue
                 cell.attempts += 1
                 if r.score is not None and (cell.best is None or r.score > cell.best):
                     cell.best, cell.best_run_id = r.score, str(r.id)
                 cell.passed = cell.passed or meets(r.score, r.passed, req.min_score)
             for a in waiting:
-                if a.scenario_id == req.scenario_id and a.vehicle == req.vehicle.value:
+                if a.scenario_id == req.scenario_id and a.vehicle == str(req.vehicle):
                     cell.waiting = a.status.value
                     break
             cells.append(cell)
