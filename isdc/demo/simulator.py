@@ -9,6 +9,7 @@ measures in the database. Deterministic: the same demo seed gives the same runs.
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import uuid
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ def demo_station_token(number: int) -> str:
     return f"isdc-demo-sim-{number:02d}"
 
 
+@functools.cache
+def simulated(scenario: str, vehicle: str, driver: str) -> telemetry.Telemetry:
+    """One headless drive; the simulation is deterministic, so a process keeps each one."""
+    from isdc.simulator import Simulation, make_driver
+
+    return Simulation(scenario, vehicle, DEMO_SEED, driver=driver).run(make_driver(driver))
+
+
 @dataclass
 class Filed:
     run: Run
@@ -54,17 +63,10 @@ class DemoRuns:
         self.demo = demo
         self.store = RunStore(runs_dir)
         self.rng = random.Random(f"simulator-{demo.rng.random()}")
-        self._telemetry: dict[tuple[str, str, str], telemetry.Telemetry] = {}
         self.stations: dict[str, Station] = {}
 
     def drive(self, scenario: str, vehicle: str, driver: str) -> telemetry.Telemetry:
-        key = (scenario, vehicle, driver)
-        if key not in self._telemetry:
-            from isdc.simulator import Simulation, make_driver
-
-            sim = Simulation(scenario, vehicle, DEMO_SEED, driver=driver)
-            self._telemetry[key] = sim.run(make_driver(driver))
-        return self._telemetry[key]
+        return simulated(scenario, vehicle, driver)
 
     def file(
         self,
