@@ -39,6 +39,13 @@ SEVERITY = {
     "amber_light": "minor",
     "timeout": "minor",
 }
+# What a fixed object the simulator names is called in each language.
+OBJECT_NAMES: dict[str, tuple[str, str]] = {
+    "cone": ("kerucut lalu lintas", "a traffic cone"),
+    "barrier": ("pembatas jalan", "a barrier"),
+    "bollard": ("tiang pembatas", "a bollard"),
+    "": ("benda di jalan", "an object on the road"),
+}
 REAR_END_GAP_M = 3.0  # the vehicle ahead in the lane this close at contact: a rear-end crash
 _VULNERABLE = {"pedestrian", "cyclist", "bicycle", "child"}
 _STATIC = {"static", "object", "barrier", "wall", "pole", "tree", "building", "kerb"}
@@ -100,10 +107,10 @@ ADVICE: dict[str, tuple[str, str]] = {
         "can always stop when the vehicle ahead brakes hard.",
     ),
     "collision_static": (
-        "Anda menabrak benda di tepi jalan pada {v:.0f} km/jam. Pelankan dan perkirakan lebar "
-        "kendaraan sebelum melewati celah sempit atau tikungan.",
-        "You hit a roadside object at {v:.0f} km/h. Slow down and judge your vehicle's width "
-        "before narrow gaps and bends.",
+        "Anda menabrak {obj_id} pada {v:.0f} km/jam. Perhatikan rintangan jauh di depan dan "
+        "kurangi kecepatan cukup awal agar bisa berhenti atau menghindarinya.",
+        "You hit {obj_en} at {v:.0f} km/h. Watch for obstacles well ahead and slow down early "
+        "enough to stop or steer clear of them.",
     ),
     "solid_line": (
         "Anda pindah lajur melewati garis utuh{side_id}. Garis utuh berarti dilarang berpindah "
@@ -212,7 +219,10 @@ def _advice(kind: str, event: dict[str, Any], speed: float) -> tuple[str, str]:
     side = event.get("side")
     side_id = {"left": " ke kiri", "right": " ke kanan"}.get(str(side), "")
     side_en = {"left": " to the left", "right": " to the right"}.get(str(side), "")
-    id_text, en_text = pair(*ADVICE[kind], v=speed, side_id=side_id, side_en=side_en)
+    obj_id, obj_en = OBJECT_NAMES.get(str(event.get("object_kind")), OBJECT_NAMES[""])
+    id_text, en_text = pair(
+        *ADVICE[kind], v=speed, side_id=side_id, side_en=side_en, obj_id=obj_id, obj_en=obj_en
+    )
     if kind == "amber_light":
         dist, stop = (
             _number(event.get("distance_at_onset_m")),

@@ -98,14 +98,6 @@ def keep_longer(
     return starts[keep], ends[keep]
 
 
-def count_before(mask: np.ndarray) -> np.ndarray:
-    """``c[i]`` = number of True values in ``mask[:i]`` (length n + 1), so that
-    ``c[end] - c[start]`` counts the True values inside any run."""
-    out = np.zeros(mask.shape[0] + 1, dtype=np.int32)
-    np.cumsum(mask, dtype=np.int32, out=out[1:])
-    return out
-
-
 def run_indices(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every sample index inside the runs, concatenated, and the run number of each."""
     lengths = ends - starts
@@ -195,14 +187,6 @@ def inside_any(points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     out = j >= 0
     out[out] = points[out] < ends[j[out]]
     return out
-
-
-def runs_to_mask(starts: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
-    """A boolean mask of length ``n`` that is True inside the given runs."""
-    marks = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(marks, starts, 1)
-    np.add.at(marks, ends, -1)
-    return np.cumsum(marks[:-1], dtype=np.int32) > 0
 
 
 def lagged_difference(value: np.ndarray, t: np.ndarray, window_s: float) -> np.ndarray:

@@ -343,8 +343,13 @@ class _Resolver:
                             group=g,
                         )  # fmt: skip
                     )
-                    x, y, h = lane.pose(s, lane.width / 2 + 0.8)
-                    self.signal_heads.append((sg["id"], g, x, y, h))
+                    # Heads stand on the kerb beside the kerb lane, and on a median if any.
+                    if lane.left < 0:
+                        x, y, h = lane.pose(s, lane.width / 2 + 0.8)
+                        self.signal_heads.append((sg["id"], g, x, y, h))
+                    if lane.right < 0 and lane.road.median > 0:
+                        x, y, h = lane.pose(s, -lane.width / 2 - 0.5)
+                        self.signal_heads.append((sg["id"], g, x, y, h))
             phases = []
             for j, ph in enumerate(sg["phases"]):
                 for g in ph["green"]:

@@ -258,7 +258,7 @@ def print_summary(tel: telemetry.Telemetry, title: str, lang: str) -> None:
     route = float(tel["route_s"][-1]) if tel.ticks else 0.0
     print(f"  {MESSAGES['distance'][lang]}: {route:.0f} / {h['route_length_m']:.0f} m")
     shown = [e for e in tel.events if e["kind"] not in ("completed",)]
-    print(f"  {MESSAGES['events'][lang]}: " + ("" if shown else MESSAGES["none"][lang]))
+    print(f"  {MESSAGES['events'][lang]}:" + ("" if shown else f" {MESSAGES['none'][lang]}"))
     for e in shown:
         name = EVENT_NAMES.get(e["kind"], {}).get(lang, e["kind"])
         extra = e.get("with") or e.get("id") or ""
@@ -371,6 +371,8 @@ def _check_writable(path: Path) -> None:
         raise CliError(f"cannot write {path}: it is a directory")
     if not parent.exists():
         raise CliError(f"cannot write {path}: folder {parent} does not exist")
+    if not parent.is_dir():
+        raise CliError(f"cannot write {path}: {parent} is not a folder")
     if not os.access(parent, os.W_OK):
         raise CliError(f"cannot write {path}: folder {parent} is not writable")
     if path.exists() and not os.access(path, os.W_OK):

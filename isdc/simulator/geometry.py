@@ -124,6 +124,21 @@ class Path:
         pieces = self.pieces
         if len(pieces) == 1:
             return pieces[0].project(x, y)
+        # Most calls follow a moving vehicle: try the piece it was on last time first. A point
+        # well inside a piece's span and near it is nearest to that piece (radii >> offsets).
+        i = self._hint
+        p = pieces[i]
+        u, lat, h = p.project(x, y)
+        if 0.5 < u < p.length - 0.5 and abs(lat) < 12.0:
+            return (self.starts[i] + u, lat, h)
+        s, lat, h = self._locate_all(x, y)
+        self._hint = self.piece_at(min(max(s, 0.0), self.length))
+        return (s, lat, h)
+
+    _hint = 0
+
+    def _locate_all(self, x: float, y: float) -> tuple[float, float, float]:
+        pieces = self.pieces
         best_d = math.inf
         best = (0.0, 0.0, 0.0)
         last = len(pieces) - 1

@@ -308,6 +308,9 @@ class RoadMap:
                 road.lines.append(Line(0.0, 0.0, length, centre_line))
         elif road.median > 0 and fwd:
             road.lines.append(Line(road.median / 2, 0.0, length, "edge"))
+        else:
+            # One-way road without a median: its right-hand edge runs along the reference line.
+            road.lines.append(Line(0.0, 0.0, length, "edge"))
         # Road edges, following lanes that start or end part way (acceleration lanes).
         for ln in road.lanes:
             if ln.left < 0:
@@ -369,6 +372,19 @@ class RoadMap:
                     left, right = ln.edge_polylines(1.0)
                     pts.extend(left.tolist())
                     pts.extend(right.tolist())
+                    # The full width (shoulders too) of the roads where the connector starts
+                    # and ends, so the junction's corners are paved.
+                    src = next((a for a in self.lanes if ln.index in a.successors), None)
+                    for road, station in (
+                        (src.road, src.station(src.end)) if src is not None else (None, 0.0),
+                        (self.lanes[ln.successors[0]].road, self.lanes[ln.successors[0]].station(
+                            self.lanes[ln.successors[0]].begin)) if ln.successors else (None, 0.0),
+                    ):  # fmt: skip
+                        if road is None:
+                            continue
+                        lo, hi = road.lateral_extent()
+                        for lat in (lo - road.shoulder, hi + road.shoulder):
+                            pts.append(list(road.path.pose(station, lat)[:2]))
             polygon = convex_hull(np.array(pts)) if pts else np.zeros((0, 2))
         j = Junction(junction_id, np.asarray(polygon, dtype=np.float64))
         self.junctions.append(j)

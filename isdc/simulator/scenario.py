@@ -8,9 +8,9 @@ the file and the key (``roads[0].zones[1].limit_kmh: ...``); references between 
 that does not exist, an unknown entity) are checked when the road map is built, with the same
 kind of message. The format is documented for instructors in ``docs/scenarios.md``.
 
-A file may declare ``[variants.NAME]`` tables that override its top-level keys; the variant is a
-scenario of its own with the id ``<id>_<NAME>`` (``braking_zone_wet``), so rubrics, assignments
-and telemetry treat it like any other scenario.
+A file may declare ``[variants.NAME]`` tables that override its top-level keys; the variant is
+run by the id ``<id>_<NAME>`` (``braking_zone_wet``) and recorded in telemetry as the scenario's
+id plus ``variant`` - the same exercise in other conditions, scored with the same rubric.
 """
 
 from __future__ import annotations
@@ -268,7 +268,6 @@ SCHEMA: dict[str, Spec] = {
     "weather": opt("dry", str, check=one_of("dry", "rain")),
     "light": opt("day", str, check=one_of("day", "dusk", "night")),
     "visibility_m": opt(None, *NUM, check=between(5, 2000)),
-    "rubric": opt(None, str),
     "stop_on_collision": opt(True, bool),
     "ego": req(dict, table=EGO),
     "goal": req(dict, table=GOAL),
@@ -376,23 +375,23 @@ class Scenario:
     def time_limit_s(self) -> float:
         return float(self.data["time_limit_s"])
 
-    @property
-    def rubric(self) -> str:
-        return str(self.data["rubric"] or self.id)
-
     def header_info(self) -> dict[str, Any]:
-        """What a telemetry header records about the scenario (``header["scenario"]``)."""
+        """What a telemetry header records about the scenario (``header["scenario"]``).
+
+        A variant is recorded as its scenario's id plus ``variant`` (``braking_zone`` + ``wet``):
+        it is the same exercise in other conditions, scored with the same rubric; ``run_as``
+        is the id it was started with (``braking_zone_wet``).
+        """
         info: dict[str, Any] = {
-            "id": self.id,
+            "id": self.base_id,
             "version": self.version,
             "title": self.title("en"),
             "source": self.source,
             "sha256": self.sha256,
-            "rubric": self.rubric,
         }
         if self.variant:
-            info["base"] = self.base_id
             info["variant"] = self.variant
+            info["run_as"] = self.id
         return info
 
 

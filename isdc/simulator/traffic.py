@@ -37,25 +37,31 @@ IDM = np.array([(1.4, 2.0, 1.5, 2.0), (2.0, 2.5, 1.0, 1.5), (0.8, 1.5, 2.0, 3.0)
                 (0.9, 1.5, 2.0, 3.0)])  # fmt: skip
 G = 9.81
 KEY = 100_000.0  # lane stride in the (lane, s) sort key; lanes are far shorter than this
-LOOK = 4  # entries examined ahead when the next one is beside, not ahead of, a vehicle
+LOOK = 16  # entries examined ahead when the next ones are beside, not ahead of, a vehicle
 GHOST_RANGE = 80.0  # m: things this close to a lane's start are copied into the lanes before it
 LATERAL_SPEED = 1.0  # m/s of sideways movement in a lane change
 MOTO_KERB_OFFSET = 0.6  # motorcycles ride left of the lane centre, towards the kerb
 MOBIL_EVERY = 60  # ticks between a vehicle's lane-change decisions (staggered over vehicles)
 WIDE = 50.0  # half width of an obstacle that blocks its whole lane
+NARROW = 0.5  # m: half widths below this (motorcycles) pass others in a lane side by side
 
 # Obstacle conditions: who must respect an obstacle. A red light is not obeyed by a vehicle
 # that can no longer stop before it (it committed on amber), as real drivers behave.
 ALWAYS, AMBER, STOP_SIGN, YIELD, RED = 0, 1, 2, 3, 4
 RED_COMMITTED_DECEL = 5.0  # m/s^2: closer than v^2/(2*this) to a red line, a vehicle goes on
+AMBER_DECEL = 3.0  # m/s^2: on amber, drivers stop if it takes no more than this
 
 # Entry columns (the first eight columns of the vehicle matrix are the same).
 LANE, S, D, HW, HALF, V, ID, FLAG = range(8)
-REAL, GHOST, OBST = 0.0, 1.0, 2.0
+# Entry kinds: a vehicle; its SHADOW (the part of it over a lane line, in the lane beside); a
+# GHOST (a copy near a lane's start, at the end of the lane before); an obstacle that binds
+# everyone (OBST) or only some (OBST_IF: amber, red, stop sign, give way).
+REAL, SHADOW, GHOST, OBST, OBST_IF = 0.0, 1.0, 2.0, 3.0, 4.0
 # Further vehicle columns.
 (D_TARGET, ACC, V0, LIMIT_FACTOR, A_MAX, B, T_HW, S0, FORCED_DECEL, FORCED_UNTIL, STOPPED_FOR,
- V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD) = range(8, 23)  # fmt: skip
-NF = 23
+ V0_EFF, MAX_DECEL, INV_2SQRT_AB, ACC_CMD, LANE_CHANGED) = range(8, 24)  # fmt: skip
+NF = 24
+LANE_CHANGE_PAUSE_S = 6.0  # after changing lane a driver settles before considering another
 DECIDE_EVERY = 2  # ticks between drivers' decisions (30 Hz at the default 60 Hz)
 SLOW_EVERY = 4  # ticks between refreshes of zone limits, grip and bends ahead
 
@@ -85,9 +91,9 @@ class Obstacles:
         out = np.empty((k, 8))
         out[:, :6] = [r[:6] for r in rows]
         out[:, ID] = _NEG_IDS[:k] if k <= len(_NEG_IDS) else -1.0 - np.arange(k)
-        out[:, FLAG] = OBST
         conds = [r[6] for r in rows]
         cond = np.array(conds, dtype=np.intp)
+        out[:, FLAG] = np.where(cond != ALWAYS, OBST_IF, OBST)
         param = np.array([r[7] for r in rows], dtype=np.intp)
         return cls(out, cond, param, ego_row, any(conds), STOP_SIGN in conds)
 
@@ -124,6 +130,7 @@ class Traffic:
         self._pred_list = np.array(flat if flat else [0], dtype=np.intp)
         self._pred_end = m.lane_end[self._pred_list]
         self._has_preds = bool(flat)
+        self._single_preds = bool(flat) and int(self._pred_count.max()) == 1
         # Lanes shorter than the ghost range with lanes before them need ghosts of ghosts.
         self._short_lanes = any(
             ln.length < GHOST_RANGE and self._pred_count[ln.index] for ln in m.lanes
@@ -136,6 +143,8 @@ class Traffic:
         self._bend = np.empty(0, dtype=np.intp)
         self._bend_v = np.empty(0)
         self._lane_end_v = np.empty(0)
+        self._half_lane = self._room_left = self._room_right = np.empty(0)
+        self._moved: np.ndarray | None = None
 
     def _grow(self, cap: int) -> None:
         f = np.zeros((cap, NF))
@@ -147,6 +156,7 @@ class Traffic:
             ("next_lane", np.intp, -1),
             ("kind", np.intp, 0),
             ("cleared", np.intp, -1),
+            ("committed", np.intp, -1),  # stop line it decided to drive through on amber
             ("serial", np.intp, -1),
         ):
             new = np.full(cap, fill, dtype=dtype)
@@ -224,6 +234,7 @@ class Traffic:
             row[T_HW] = headway
         row[INV_2SQRT_AB] = 1.0 / (2.0 * math.sqrt(row[A_MAX] * row[B]))
         row[FORCED_UNTIL] = -1.0
+        row[LANE_CHANGED] = -1e9
         row[V0_EFF] = min(row[V0], 50.0)
         row[MAX_DECEL] = -0.7 * G
         self._dirty = True
@@ -231,6 +242,7 @@ class Traffic:
         self.lane[i] = lane
         self.kind[i] = k
         self.cleared[i] = -1
+        self.committed[i] = -1
         self.serial[i] = self.spawned
         self.spawned += 1
         self.has_motorcycles |= k == MOTORCYCLE
@@ -251,7 +263,8 @@ class Traffic:
         if i != last:
             self.f[i] = self.f[last]
             self.f[i, ID] = i
-            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.serial):
+            for arr in (self.lane, self.next_lane, self.kind, self.cleared, self.committed,
+                        self.serial):  # fmt: skip
                 arr[i] = arr[last]
             self.ids[i] = self.ids[last]
             if last in self.routes:
@@ -304,6 +317,25 @@ class Traffic:
 
     # ------------------------------------------------------------------------------ stepping
 
+    def _shadows(self, f: np.ndarray) -> np.ndarray:
+        """Entries for vehicles whose body reaches over into the neighbouring lane."""
+        half_lane, room_left, room_right = self._half_lane, self._room_left, self._room_right
+        d = f[:, D]
+        over_left = d > room_left  # room_* is inf where there is no lane on that side
+        over_right = d < room_right
+        idx = np.nonzero(over_left | over_right)[0]
+        if not len(idx):
+            return f[:0, :8]
+        m = self.map
+        lane = self.lane[: self.n]
+        left = over_left[idx]
+        rows = f[idx, :8].copy()
+        rows[:, LANE] = np.where(left, m.lane_left[lane[idx]], m.lane_right[lane[idx]])
+        # In the neighbour's coordinates the offset shifts by a lane width (left is positive).
+        rows[:, D] = np.where(left, d[idx] - 2 * half_lane[idx], d[idx] + 2 * half_lane[idx])
+        rows[:, FLAG] = SHADOW
+        return rows
+
     def _ghosts(self, rows: np.ndarray) -> np.ndarray:
         """Copies of entries near a lane's start, placed at the end of each lane leading in."""
         if not self._has_preds or not len(rows):
@@ -314,14 +346,18 @@ class Traffic:
         near = np.nonzero((into < GHOST_RANGE) & (self._pred_count[lane] > 0))[0]
         if not len(near):
             return rows[:0]
-        counts = self._pred_count[lane[near]]
-        rep = np.repeat(near, counts)
-        first = np.repeat(np.cumsum(counts) - counts, counts)
-        k = self._pred_start[lane[rep]] + (np.arange(len(rep)) - first)
+        if self._single_preds:  # every lane has at most one lane before it: no fan-out
+            rep = near
+            k = self._pred_start[lane[near]]
+        else:
+            counts = self._pred_count[lane[near]]
+            rep = np.repeat(near, counts)
+            first = np.repeat(np.cumsum(counts) - counts, counts)
+            k = self._pred_start[lane[rep]] + (np.arange(len(rep)) - first)
         g = rows[rep].copy()
         g[:, LANE] = self._pred_list[k]
         g[:, S] = self._pred_end[k] + into[rep]
-        g[:, FLAG] = np.where(g[:, FLAG] == OBST, OBST, GHOST)
+        g[:, FLAG] = np.where(g[:, FLAG] >= OBST, g[:, FLAG], GHOST)
         return g
 
     def step(self, tick: int, ob: Obstacles | None) -> None:
@@ -347,8 +383,15 @@ class Traffic:
         if tick % SLOW_EVERY == 0 or self._dirty:
             self._slow_update()
 
-        # 1. One table of entries: vehicles, obstacles, and their ghosts; sorted by (lane, s).
-        base = np.concatenate((f[:, :8], ob.rows)) if len(ob.rows) else f[:, :8]
+        # 1. One table of entries: vehicles, their shadows in the next lane while they straddle
+        # a line, obstacles, and ghosts of all these near lane starts; sorted by (lane, s).
+        parts = [f[:, :8]]
+        shadows = self._shadows(f)
+        if len(shadows):
+            parts.append(shadows)
+        if len(ob.rows):
+            parts.append(ob.rows)
+        base = np.concatenate(parts) if len(parts) > 1 else f[:, :8]
         g1 = self._ghosts(base)
         if len(g1) and self._short_lanes:
             ent = np.concatenate((base, g1, self._ghosts(g1)))  # through short connectors
@@ -368,9 +411,13 @@ class Traffic:
         nxt[-1] = total - 1
         same = np.zeros(total, dtype=bool)
         same[:-1] = sl[1:] == sl[:-1]
+        # Two wide things in one lane always follow each other (a car that has just moved over
+        # is already the lead of the car behind); a motorcycle only meets what it overlaps.
         ok = same.copy()
-        ok[:-1] &= (np.abs(sd[1:] - sd[:-1]) < shw[1:] + shw[:-1] + 0.3) & (sid[1:] != sid[:-1])
-        real = sflag == REAL
+        wide = shw >= NARROW
+        beside = np.abs(sd[1:] - sd[:-1]) < shw[1:] + shw[:-1] + 0.3
+        ok[:-1] &= (beside | (wide[1:] & wide[:-1])) & (sid[1:] != sid[:-1])
+        real = sflag <= SHADOW  # entries that are followers
         slot = sid.astype(np.intp)  # meaningful where real
         conditional = ob.any_conditional
         if conditional:
@@ -382,16 +429,26 @@ class Traffic:
         if ob.ego_row >= 0:
             self._find_ego_lead(se, sid, sflag, ob.ego_row)
         self._ego_rows = ob.ego_lanes
-        rs = slot[real]
-        nr = nxt[real]
-        okr = ok[real]
+        own = sflag == REAL
+        rs = slot[own]
+        nr = nxt[own]
+        okr = ok[own]
         gap_v = np.empty(n)
-        gap_v[rs] = np.where(okr, ss[nr] - ss[real] - shalf[nr] - shalf[real], np.inf)
+        gap_v[rs] = np.where(okr, ss[nr] - ss[own] - shalf[nr] - shalf[own], np.inf)
         lead_v = np.empty(n)
         lead_v[rs] = sv[nr]
         if ob.has_stop_signs:
             obs_v = np.empty(n)
-            obs_v[rs] = np.where(okr & (sflag[nr] == OBST), -1.0 - sid[nr], -1.0)
+            obs_v[rs] = np.where(okr & (sflag[nr] >= OBST), -1.0 - sid[nr], -1.0)
+        if len(shadows):
+            # A vehicle straddling a line also keeps clear of what is ahead in the other lane.
+            sh = np.nonzero((sflag == SHADOW) & ok)[0]
+            if len(sh):
+                hs, hn = slot[sh], nxt[sh]
+                g = ss[hn] - ss[sh] - shalf[hn] - shalf[sh]
+                closer = g < gap_v[hs]
+                gap_v[hs[closer]] = g[closer]
+                lead_v[hs[closer]] = sv[hn[closer]]
 
         # 3. IDM towards the desired speed (refreshed every few ticks), and the bend ahead.
         v = f[:, V]
@@ -430,7 +487,9 @@ class Traffic:
         v = f[:, V]
         v_new = v + f[:, ACC_CMD] * dt
         np.maximum(v_new, 0.0, out=v_new)
-        f[:, S] += (v + v_new) * (0.5 * dt)
+        ds = (v + v_new) * (0.5 * dt)
+        f[:, S] += ds
+        self._moved = ds  # for cheap pose updates; None when a pose must be recomputed
         f[:, ACC] = (v_new - v) * (1.0 / dt)
         f[:, V] = v_new
         if self._lateral_any:
@@ -438,10 +497,12 @@ class Traffic:
             self._lateral_any = bool(np.any(np.abs(off) > 1e-9))
             step = LATERAL_SPEED * dt
             f[:, D] += np.minimum(np.maximum(off, -step), step)
+            self._moved = None  # sideways motion: recompute poses exactly
         if len(self._lane_end_v) != n:  # vehicles came or went since the last refresh
             self._lane_end_v = self.map.lane_end[self.lane[:n]]
         over = np.nonzero(f[:, S] > self._lane_end_v)[0]
         if len(over):
+            self._moved = None
             self._advance_lanes(over)
             self._lane_end_v = self.map.lane_end[self.lane[: self.n]]
 
@@ -457,6 +518,11 @@ class Traffic:
         f[:, V0_EFF] = np.maximum(np.minimum(np.minimum(f[:, V0], limit), m.lane_vmax[lane]), 0.5)
         f[:, MAX_DECEL] = -G * m.zone_friction[zi]
         self._lane_end_v = m.lane_end[lane]
+        # Offsets beyond which a vehicle's body reaches into the lane beside (for shadows).
+        hw = f[:, HW]
+        self._half_lane = 0.5 * m.lane_width[lane]
+        self._room_left = np.where(m.lane_left[lane] >= 0, self._half_lane - hw, np.inf)
+        self._room_right = np.where(m.lane_right[lane] >= 0, hw - self._half_lane, -np.inf)
         v_next = m.lane_vmax[self.next_lane[:n]]  # the last entry (inf) stands for "none"
         self._bend = np.nonzero(np.isfinite(v_next))[0]
         self._bend_v = v_next[self._bend]
@@ -464,7 +530,7 @@ class Traffic:
     def _ignored(self, se, nxt, ok, slot, real, ob) -> np.ndarray:
         """Followers that may pass the obstacle ahead of them (amber, cleared stop sign, ...)."""
         ignore = np.zeros(len(se), dtype=bool)
-        cand = np.nonzero(ok & real & (se[nxt, FLAG] == OBST))[0]
+        cand = np.nonzero(ok & real & (se[nxt, FLAG] == OBST_IF))[0]
         if len(cand):
             ignore[cand] = self._passable(se, cand, nxt[cand], slot[cand], ob)
         return ignore
@@ -477,9 +543,15 @@ class Traffic:
         gap = se[j, S] - se[idx, S] - se[j, HALF] - se[idx, HALF]
         v = se[idx, V]
         v2 = v * v
-        f = self.f
-        ignore = (cond == AMBER) & (gap < v2 / (2.0 * f[slot, B]) + 0.5)
-        ignore |= (cond == RED) & (gap < v2 / (2.0 * RED_COMMITTED_DECEL))
+        light = (cond == AMBER) | (cond == RED)
+        committed = light & (self.committed[slot] == param)
+        # Amber: go on only if a stop would need more than AMBER_DECEL; red: only if a stop is
+        # no longer possible. Either way the decision sticks until the vehicle is past.
+        go = (cond == AMBER) & (gap < v2 / (2.0 * AMBER_DECEL))
+        go |= (cond == RED) & (gap < v2 / (2.0 * RED_COMMITTED_DECEL))
+        if go.any():
+            self.committed[slot[go]] = param[go]
+        ignore = committed | go
         ignore |= (cond == STOP_SIGN) & (self.cleared[slot] == param)
         ignore |= (cond == YIELD) & (self.next_lane[slot] != param)
         ignore |= gap < -2.0  # already past it
@@ -491,21 +563,42 @@ class Traffic:
         total = len(se)
         sl, sd, shw, sid, sflag = se[:, LANE], se[:, D], se[:, HW], se[:, ID], se[:, FLAG]
         conditional = ob.any_conditional
+        if len(idx) <= 6:
+            # A few: walk along the lane in plain Python (cheaper than vectorised rounds).
+            for i in idx.tolist():
+                lane, d, hw, me = sl[i], sd[i], shw[i], sid[i]
+                for j in range(i + 2, min(i + LOOK + 1, total)):
+                    if sl[j] != lane:
+                        break
+                    if sid[j] == me:
+                        continue
+                    if not (abs(sd[j] - d) < shw[j] + hw + 0.3 or (shw[j] >= NARROW <= hw)):
+                        continue
+                    if conditional and sflag[j] == OBST_IF:
+                        one, jj = np.array([i]), np.array([j])
+                        if self._passable(se, one, jj, slot[one], ob)[0]:
+                            continue
+                    nxt[i] = j
+                    ok[i] = True
+                    break
+            return
         for k in range(2, LOOK + 1):
             j = np.minimum(idx + k, total - 1)
+            both_wide = (shw[j] >= NARROW) & (shw[idx] >= NARROW)
             hit = (
                 (idx + k < total)
                 & (sl[j] == sl[idx])
-                & (np.abs(sd[j] - sd[idx]) < shw[j] + shw[idx] + 0.3)
+                & ((np.abs(sd[j] - sd[idx]) < shw[j] + shw[idx] + 0.3) | both_wide)
                 & (sid[j] != sid[idx])
             )
             if conditional:
-                obs = np.nonzero(hit & (sflag[j] == OBST))[0]
+                obs = np.nonzero(hit & (sflag[j] == OBST_IF))[0]
                 if len(obs):
                     hit[obs] &= ~self._passable(se, idx[obs], j[obs], slot[idx[obs]], ob)
             nxt[idx[hit]] = j[hit]
             ok[idx[hit]] = True
-            idx = idx[~hit]
+            # Done: found one, or ran out of entries in its lane (nothing ahead after all).
+            idx = idx[~hit & (idx + k < total - 1) & (sl[j] == sl[idx])]
             if not len(idx):
                 break
 
@@ -519,9 +612,10 @@ class Traffic:
         for j in range(p + 1, min(p + 12, len(se))):
             if se[j, LANE] != lane:
                 return
-            if sflag[j] == OBST:
+            if sflag[j] >= OBST:
                 continue
-            if abs(se[j, D] - d) < se[j, HW] + hw + 0.2:
+            wide = se[j, HW] >= NARROW and hw >= NARROW
+            if wide or abs(se[j, D] - d) < se[j, HW] + hw + 0.2:
                 self.lead_slot = int(sid[j])
                 self.lead_serial = int(self.serial[self.lead_slot])
                 self.lead_gap = float(se[j, S] - s - se[j, HALF] - half)
@@ -552,6 +646,7 @@ class Traffic:
                     break
                 self.f[i, S] += m.lane_begin[nxt] - m.lane_end[lane]
                 self._set_lane(i, nxt)
+                self.committed[i] = -1
                 self.next_lane[i] = self._choose_next(i, nxt)
         for i in sorted(gone, reverse=True):
             self._remove(i)
@@ -585,6 +680,7 @@ class Traffic:
             & (np.abs(f[:, D]) < 0.3)
             & ((np.arange(n) + tick) % MOBIL_EVERY < 6)
             & (f[:, FORCED_UNTIL] <= tick)
+            & (tick - f[:, LANE_CHANGED] > LANE_CHANGE_PAUSE_S / self.dt)
             & ((m.lane_left[lane] >= 0) | (m.lane_right[lane] >= 0))
         )
         idx = np.nonzero(cand)[0]
@@ -647,12 +743,19 @@ class Traffic:
                     continue  # unsafe for the vehicle behind
                 gain_f = af_new - float(f[foll, ACC])
             gain = a_new - a_now + 0.3 * gain_f + bias + (2.0 if lane_ends else 0.0)
+            if side == "right":
+                # Courtesy: make room for the ego waiting to merge from a lane that ends.
+                kerb = int(m.lane_left[lane])
+                ego = self._ego_rows.get(kerb) if kerb >= 0 and m.lane_dead_end[kerb] else None
+                if ego is not None and -20.0 < ego[0] - s < 150.0:
+                    gain += 1.0
             if gain > 0.3 and gain > best_gain:
                 best, best_gain = target, gain
         if best >= 0:
             w = float(m.lane_width[lane])
             f[i, D] += w if best == m.lane_right[lane] else -w
             f[i, D_TARGET] = 0.0
+            f[i, LANE_CHANGED] = self.tick
             self._set_lane(i, best)
             self.next_lane[i] = self._choose_next(i, best)
 
@@ -686,11 +789,22 @@ class Traffic:
         w = float(m.lane_width[lane])
         self.f[i, D] += -w if to == "left" else w
         self.f[i, D_TARGET] = MOTO_KERB_OFFSET if self.kind[i] == MOTORCYCLE else 0.0
+        self.f[i, LANE_CHANGED] = self.tick
         self._set_lane(i, target)
         self.next_lane[i] = self._choose_next(i, target)
         return True
 
-    def update_poses(self) -> None:
-        """World poses of every vehicle (for collisions, drivers and drawing)."""
+    def update_poses(self, exact: bool = True) -> None:
+        """World poses of every vehicle (for collisions, drivers and drawing).
+
+        Between drivers' decisions (``exact=False``) the poses are advanced along each
+        vehicle's heading by the distance it moved - exact on straights and within millimetres
+        on bends for one tick - unless a vehicle changed lane or the set of vehicles changed.
+        """
         n = self.n
+        if not exact and self._moved is not None and len(self.x) == n:
+            ds = self._moved
+            self.x = self.x + ds * np.cos(self.heading)
+            self.y = self.y + ds * np.sin(self.heading)
+            return
         self.x, self.y, self.heading = self.map.poses(self.lane[:n], self.f[:n, S], self.f[:n, D])

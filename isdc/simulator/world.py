@@ -34,6 +34,7 @@ from isdc.simulator.traffic import RED as OBS_RED
 from isdc.simulator.vehicle import Controls, EgoDynamics, EgoState, VehicleParams
 
 OFF_ROAD_FRICTION = 0.45  # grass and gravel beside the road
+NEAR_LINE_M = 8.0  # a vehicle this close to a junction counts as arriving, even if standing
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,18 @@ class PedestrianView:
     heading: np.ndarray
     radius: np.ndarray
     walking: np.ndarray  # bool
+
+
+@dataclass(frozen=True)
+class ObjectView:
+    """Fixed objects: cones, barriers, bollards (parked vehicles are in ``vehicles()``)."""
+
+    kind: tuple[str, ...]
+    x: np.ndarray
+    y: np.ndarray
+    heading: np.ndarray
+    length: np.ndarray
+    width: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -266,7 +279,12 @@ class World:
             li = spec.lanes[int(self.rng.integers(len(spec.lanes)))]
             lane = self.map.lanes[li]
             kind = kinds[int(self.rng.choice(len(kinds), p=weights))]
-            if self.traffic.rear_gap(li, lane.begin) < spec.min_gap + 12.0:
+            room = spec.min_gap + 12.0
+            if self.traffic.rear_gap(li, lane.begin) < room:
+                continue
+            # Nor into the ego, should it stand near the start of that lane.
+            half = self.vehicle.length / 2
+            if any(h.lane.index == li and h.s - half < lane.begin + room for h in self.ego_hits):
                 continue
             desired, factor = self._desired(spec)
             speed = min(desired or math.inf, self._limit_at(li, lane.begin) * factor) * 0.9
@@ -292,7 +310,7 @@ class World:
         d = self.dyn
         p = self.vehicle
         self.peds.step((d.x, d.y, d.heading, p.length, p.width, d.speed))
-        self.traffic.update_poses()
+        self.traffic.update_poses(exact=decide)
         self._find_lead()
         self._ego_state = self.dyn.state(self.t, controls)
 
@@ -447,8 +465,10 @@ class World:
                 if self.ego_lane.index == p:
                     return True
                 if p in self.ego_lane.successors:
-                    ego_eta = (self.ego_lane.end - self.ego_s) / max(self.dyn.speed, 0.5)
-                    if ego_eta < horizon:
+                    to_end = self.ego_lane.end - self.ego_s
+                    ego_eta = to_end / max(self.dyn.speed, 0.5)
+                    # Waiting right at the line, the ego may set off any moment.
+                    if ego_eta < horizon or to_end < NEAR_LINE_M:
                         return True
         return False
 
@@ -467,7 +487,9 @@ class World:
             coming = np.flatnonzero(self._is_priority[nxt])
             if len(coming):
                 to_end = self.map.lane_end[lane[coming]] - tr.s[coming]
-                np.minimum.at(eta, nxt[coming], to_end / np.maximum(tr.v[coming], 0.5))
+                t = to_end / np.maximum(tr.v[coming], 0.5)
+                t = np.where(to_end < NEAR_LINE_M, np.minimum(t, 1.0), t)  # may set off now
+                np.minimum.at(eta, nxt[coming], t)
         self._eta_tick = self.tick
         return eta
 
@@ -537,6 +559,17 @@ class World:
             walking=_ro(p.state == WALKING),
         )
 
+    def objects(self) -> ObjectView:
+        return ObjectView(self.obj_kind, self.obj_x, self.obj_y, self.obj_h, self.obj_len,
+                          self.obj_wid)  # fmt: skip
+
+    @property
+    def drawing(self):
+        """The static picture of the road map (surfaces, markings, zebras, signs), cached."""
+        from isdc.simulator.drawing import map_drawing
+
+        return map_drawing(self.layout)
+
     def signal_heads(self) -> list[tuple[float, float, float, str]]:
         """(x, y, heading, state) of every signal head: green, amber or red."""
         return [
@@ -545,5 +578,5 @@ class World:
         ]
 
 
-__all__ = ["World", "Conditions", "VehicleView", "PedestrianView", "Lead", "RED", "GREEN", "AMBER",
-           "WAITING", "DONE"]  # fmt: skip
+__all__ = ["World", "Conditions", "VehicleView", "PedestrianView", "ObjectView", "Lead", "RED",
+           "GREEN", "AMBER", "WAITING", "DONE"]  # fmt: skip

@@ -18,9 +18,10 @@ EXPECTED_AGGRESSIVE = {
     "urban_intersection": {"red_light", "amber_light", "speeding"},
     "toll_merge": {"speeding", "close_following", "short_headway"},
     "wet_curve": {"speeding", "grip_limit", "harsh_cornering", "off_road"},
-    "motorcycle_mix": {"speeding", "close_following", "short_headway"},
     "night_pedestrian": {"speeding", "collision_pedestrian", "fail_to_yield", "missed_hazard"},
-    "braking_zone": {"speeding", "slow_reaction", "missed_hazard"},
+    "braking_zone": {"speeding", "collision_static", "slow_reaction", "missed_hazard"},
+    "braking_zone_wet": {"speeding", "collision_static", "slow_reaction", "missed_hazard"},
+    "motorcycle_mix": {"speeding", "close_following", "short_headway", "red_light"},
 }
 
 

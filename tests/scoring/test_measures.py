@@ -395,3 +395,24 @@ def test_school_zone_speeding_shows_true_amounts_and_the_extra_separately():
     )
     assert cuts["max_excess_school_zone"].amount == pytest.approx(7, abs=0.05)  # 40 - 30 - 3
     assert cuts["max_excess_school_zone"].points == pytest.approx(2 * 3 * 7, abs=0.3)
+
+
+def test_the_jerk_of_an_emergency_stop_for_a_hazard_is_not_a_fault():
+    def stop(t):  # a sudden 0.7 g stop from 20.5 s: high jerk at its onset and end
+        return np.where((t > 20.5) & (t < 23), -0.7 * G, 0.0)
+
+    plain = score(drive(speed=50 * KMH, accel_lon=stop, brake=0.0))
+    for_hazard = score(
+        drive(speed=50 * KMH, accel_lon=stop, brake=0.0, events=[{"t": 20.0, "kind": "hazard"}])
+    )
+    assert plain.measures["jerk_rms"] > for_hazard.measures["jerk_rms"]
+    assert for_hazard.part("smoothness").value == 100
+
+
+def test_speeding_advice_speaks_of_the_dark_and_the_wet():
+    fast = lambda t: np.where((t >= 10) & (t < 20), 62, 45) * KMH  # noqa: E731
+    tel = drive(speed=fast, friction=0.4)
+    tel.header["conditions"] = {"light": "night", "weather": "rain"}
+    (finding,) = kinds(score(tel), "speeding")
+    assert "headlights" in finding.advice_en and "wet road" in finding.advice_en
+    assert "malam hari" in finding.advice_id and "jalan basah" in finding.advice_id

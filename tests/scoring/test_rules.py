@@ -168,3 +168,14 @@ def test_running_into_the_vehicle_ahead_gets_following_advice():
     ]
     assert "ran into the vehicle ahead" in finding.advice_en
     assert "3-second gap" in finding.advice_en
+
+
+def test_hitting_a_cone_is_named_in_the_advice():
+    hit = score(
+        with_events(
+            CLEAN, {"t": 30.0, "kind": "collision", "with": "static", "object_kind": "cone"}
+        )
+    )
+    (finding,) = hit.findings
+    assert "You hit a traffic cone at 45 km/h" in finding.advice_en
+    assert "menabrak kerucut lalu lintas" in finding.advice_id

@@ -65,13 +65,6 @@ def test_lagged_difference_is_the_same_slope_at_any_rate(rate):
     np.testing.assert_allclose(inner, 2.5, rtol=1e-9)
 
 
-def test_count_before_counts_true_values_inside_runs():
-    mask = np.array([0, 1, 1, 0, 1], dtype=bool)
-    c = S.count_before(mask)
-    assert c.tolist() == [0, 0, 1, 2, 2, 3]
-    assert c[3] - c[1] == 2
-
-
 def test_overlapping_compares_run_lists_without_touching_samples():
     starts, ends = np.array([0, 10, 20, 40]), np.array([5, 15, 30, 45])
     others_s, others_e = np.array([28, 4, 50]), np.array([29, 6, 60])  # unsorted on purpose

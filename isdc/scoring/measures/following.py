@@ -64,7 +64,10 @@ def measure_following(d: Drive, r: Rubric) -> PartResult:
     time_below, time_close = d.time(below), d.time(close)
     pct_below = 100 * time_below / driving_time if driving_time > 0 else 0.0
     pct_close = 100 * time_close / driving_time if driving_time > 0 else 0.0
-    min_headway = float(np.fmin.reduce(headway, where=following, initial=np.inf))
+    # The smallest headway of all is a following one whenever there is any following at all.
+    min_headway = float(np.fmin.reduce(headway, initial=np.inf))
+    if not min_headway <= rules.follow_within_s:
+        min_headway = np.inf
     min_ttc = float(np.fmin.reduce(ttc, initial=np.inf))
 
     part.deduct(

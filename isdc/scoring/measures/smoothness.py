@@ -27,7 +27,9 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
     if not part.applicable:
         return part
 
-    jerk_rms, peak_at, peak_jerk = jerk_statistics(d, moving, rules.jerk_window_s)
+    jerk_rms, peak_at, peak_jerk = jerk_statistics(
+        d, moving, rules.jerk_window_s, r.harsh.hazard_exempt_s
+    )
     part.deduct(
         "jerk_rms",
         jerk_rms,
@@ -93,7 +95,20 @@ def measure_smoothness(d: Drive, r: Rubric) -> PartResult:
     return part
 
 
-def jerk_statistics(d: Drive, moving: np.ndarray, window_s: float) -> tuple[float, int, float]:
+def _near_hazards(d: Drive, exempt_s: float, lead_s: float) -> np.ndarray:
+    """Samples from ``lead_s`` before each hazard's onset (a centred jerk sees a step that
+    early) to ``exempt_s`` after it; a loop over the few hazards, not over samples."""
+    mask = np.zeros(d.n, dtype=bool)
+    lo = np.searchsorted(d.t, d.hazard_times - lead_s, side="left")
+    hi = np.searchsorted(d.t, d.hazard_times + exempt_s, side="right")
+    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        mask[a:b] = True
+    return mask
+
+
+def jerk_statistics(
+    d: Drive, moving: np.ndarray, window_s: float, exempt_s: float = 0.0
+) -> tuple[float, int, float]:
     """RMS longitudinal jerk (m/s^3) while moving, and where and how large its peak was.
 
     The jerk is a centred difference over ``window_s`` seconds of acceleration; samples within
@@ -112,6 +127,9 @@ def jerk_statistics(d: Drive, moving: np.ndarray, window_s: float) -> tuple[floa
         jerk = lagged_difference(accel, d.t, window_s)[k:-k]
         weight = d.dt[k:-k]
     ok = moving[k:-k]
+    if d.hazard_times.size:
+        # An emergency stop for a hazard is meant to be abrupt: its jerk is not a fault.
+        ok = ok & ~_near_hazards(d, exempt_s, window_s / 2)[k:-k]
     if "accel_lon" in d.incomplete or weight is not None:
         ok = ok & np.isfinite(jerk)
         jerk = np.where(ok, jerk, 0)

@@ -106,6 +106,7 @@ AGGRESSIVE = Style(
 )
 COMFORT_AMBER_DECEL = 3.0  # the careful driver stops for amber if it needs no more than this
 MAX_DECEL = 10.0  # m/s^2: more than any tyre gives; bounds what the rules ask for
+MERGE_ACCEL = 2.2  # m/s^2 on an acceleration lane (just under the 0.25 g harsh threshold)
 
 
 class Autopilot:
@@ -170,7 +171,10 @@ class Autopilot:
             float(np.interp(rear, self._s, self._profile)),
             float(np.interp(front + 1.5 * v + 3.0, self._s, self._profile)),
         )
-        accel = self._track(v, v_want)
+        merge_v = self._merge_speed(view, v_want)
+        if merge_v is not None:
+            v_want = min(v_want, merge_v)
+        accel = self._track(v, v_want, brisk=merge_v is not None)
         accel = min(accel, self._follow(view, v))
         if self._lane_change is not None and view.lane_id != self._lane_change:
             other = self._target_lead(view, self._lane_change)
@@ -208,6 +212,7 @@ class Autopilot:
         # Look-ahead grows with speed (stability) but stays short enough not to cut corners.
         ahead = min(max(3.0 + 0.45 * ego.speed, 5.0), 20.0)
         lane = self._choose_lane(view)
+        ahead += p.wheelbase - p.rear_to_cg  # measured from the front axle
         tx, ty = view.target_point(ahead, lane)
         lc = self._lc_path
         if lc is not None:
@@ -221,10 +226,12 @@ class Autopilot:
             tx, ty = ax_ + f * (bx_ - ax_), ay_ + f * (by_ - ay_)
             if f >= 1.0 and view.lane_id == dst:
                 self._lc_path = None
-        # Pure pursuit from the rear axle: the arc through the target point.
-        back = p.rear_to_cg
-        rx = ego.x - back * math.cos(ego.heading)
-        ry = ego.y - back * math.sin(ego.heading)
+        # Pure pursuit steered from the FRONT axle: the front follows the lane and the body
+        # tracks inside the bend, as a truck driver steers, so the front never swings out
+        # across the centre line in a tight turn.
+        fwd = p.wheelbase - p.rear_to_cg
+        rx = ego.x + fwd * math.cos(ego.heading)
+        ry = ego.y + fwd * math.sin(ego.heading)
         dx, dy = tx - rx, ty - ry
         ld = max(math.hypot(dx, dy), 1.0)
         alpha = math.atan2(dy, dx) - ego.heading
@@ -271,9 +278,64 @@ class Autopilot:
             else:  # behind: it must not have to brake hard for us
                 room = -gap - half - half_other
                 closing = max(v_other - v, 0.0)
-                if room < st.gap0 + v_other * st.merge_gap + closing * closing / 6.0:
+                need = st.gap0 + v_other * st.merge_gap + closing * closing / 6.0
+                if v < 5.0:  # joining from (almost) a standstill: wait for a long gap instead
+                    need = st.gap0 + v_other * 5.0
+                if room < need:
                     return False
         return True
+
+    def _merge_speed(self, view: DriverView, v_max: float) -> float | None:
+        """Before a lane change the route needs: the speed that lines the ego up with a gap.
+
+        The gaps between the vehicles in the target lane are ranked by how far the ego would
+        have to move relative to the traffic to sit in them; the ego then matches that gap's
+        speed, a little faster or slower to slide into it (gap selection, as drivers do).
+        """
+        if self._lane_change is not None:
+            return None
+        _, lanes = view.route_segment()
+        current = view.lane_id
+        if len(lanes) < 2 or current not in lanes or current == lanes[-1]:
+            return None
+        target = lanes[lanes.index(current) + 1]
+        s = view.ego_lane_s
+        if not math.isfinite(s):
+            return None
+        st = self.style
+        half = view.vehicle.length / 2
+        others = sorted(view.vehicles_near(target, s - 150.0, s + 150.0))
+        if not others:
+            return None
+        best: tuple[float, float, tuple[int, float]] | None = None
+        time_left = max(view.lane_end(current) - s, 0.0) / max(view.ego.speed, 5.0)
+        bounds = (
+            [(None, others[0])] + list(zip(others, others[1:], strict=False)) + [(others[-1], None)]
+        )
+        for rear, front in bounds:
+            v_ref = front[1] if front is not None else rear[1]
+            room_front = st.gap0 + v_ref * st.merge_gap * 0.5 + 2.0
+            room_rear = st.gap0 + (rear[1] if rear is not None else 0.0) * st.merge_gap + 4.0
+            if rear is not None and front is not None:
+                length = (front[0] - front[2]) - (rear[0] + rear[2])
+                if length < room_front + room_rear + 2 * half:
+                    continue
+                spot = rear[0] + rear[2] + room_rear + half
+            elif front is not None:
+                spot = front[0] - front[2] - room_front - half
+            else:
+                spot = rear[0] + rear[2] + room_rear + half
+            move = spot - s
+            t_need = _time_to_gain(move, view.ego.speed, v_ref, v_max)
+            # Reachable before the lane ends: the nearest such gap; otherwise the quickest.
+            feasible = t_need < 0.8 * time_left
+            rank = (0 if feasible else 1, abs(move) if feasible else t_need)
+            if best is None or rank < best[2]:
+                best = (move, v_ref, rank)
+        if best is None:
+            return None
+        move, v_ref, _ = best
+        return max(v_ref + 0.4 * max(min(move, 20.0), -20.0), 0.0)
 
     def _target_lead(self, view: DriverView, lane_id: str) -> tuple[float, float] | None:
         """(gap, speed) of the nearest vehicle ahead in the lane being merged into."""
@@ -290,9 +352,11 @@ class Autopilot:
 
     # ------------------------------------------------------------------------------ longitudinal
 
-    def _track(self, v: float, v_want: float) -> float:
+    def _track(self, v: float, v_want: float, brisk: bool = False) -> float:
         st = self.style
-        return max(-st.decel, min(st.accel, 0.8 * (v_want - v)))
+        # On an acceleration lane even a careful driver gets up to the traffic's speed briskly.
+        top = max(st.accel, MERGE_ACCEL) if brisk else st.accel
+        return max(-st.decel, min(top, 0.8 * (v_want - v)))
 
     def _follow(self, view: DriverView, v: float) -> float:
         lead = view.lead
@@ -340,7 +404,10 @@ class Autopilot:
                 # Committed on amber: keep going while the red is fresh or stopping is
                 # impossible; held up far from the line by traffic, think again.
                 can_stop = stop.distance - 1.0 >= v * v / (2.0 * 6.0)
-                if stop.state == "amber" or stop.since_s < st.red_grace or not can_stop:
+                lead = view.lead
+                held_up = lead is not None and lead.gap < 30.0 and lead.speed < v + 1.0
+                fresh = stop.state == "amber" or stop.since_s < st.red_grace
+                if fresh or not can_stop or not held_up:
                     return None
                 self._committed.discard(stop.ident)
             comfortable = stop.distance - 1.0 >= v * v / (2.0 * COMFORT_AMBER_DECEL)
@@ -397,7 +464,7 @@ class Autopilot:
             return self._stop_at(stop.distance, v, margin=0.0)
         if stop.kind == "lane_end":
             room = stop.distance - 3.0
-            if room > 0 and v * v / (2.0 * room) < 1.8:
+            if room > 0 and v * v / (2.0 * room) < 2.5:
                 return None  # no need to slow yet: keep looking for a gap
             return self._stop_at(stop.distance, v, margin=3.0)
         return None
@@ -414,6 +481,26 @@ class Autopilot:
         if not st.yields_at_zebra and c.offset > half_w + 1.2 and c.distance > 5.0:
             return None  # only brakes for someone who will actually be in front of it
         return self._stop_at(c.distance, v, margin=3.0)
+
+
+def _time_to_gain(move: float, v: float, v_ref: float, v_max: float) -> float:
+    """Seconds to move ``move`` metres relative to traffic at ``v_ref``: ahead by accelerating
+    (MERGE_ACCEL) up to ``v_max``, behind by braking (2.5 m/s^2) down to 8 m/s under it."""
+    if abs(move) < 0.5:
+        return 0.0
+    if move > 0:
+        a, v_end = MERGE_ACCEL, max(v_max, v)
+    else:
+        a, v_end = -2.5, max(min(v_ref - 8.0, v), 0.0)
+    t, pos, speed = 0.0, 0.0, v
+    while t < 30.0:  # half-second steps: coarse, but only a ranking is needed
+        nxt = min(speed + a * 0.5, v_end) if a > 0 else max(speed + a * 0.5, v_end)
+        pos += (0.5 * (speed + nxt) - v_ref) * 0.5
+        speed = nxt
+        t += 0.5
+        if (move > 0 and pos >= move) or (move < 0 and pos <= move):
+            return t
+    return math.inf
 
 
 def make_autopilot(name: str) -> Autopilot:

@@ -171,6 +171,11 @@ class DriverView:
         seg = w.route.segments[w.segment]
         return w.segment, [w.map.lanes[i].id for i in seg.lanes]
 
+    def route_pose(self, ahead: float = 0.0) -> tuple[float, float, float]:
+        """World (x, y, heading) of the route's centre line ``ahead`` metres from the ego."""
+        w = self._world
+        return w.route.pose(w.route_s + ahead)
+
     def lane_pose(self, lane_id: str, s: float, d: float = 0.0) -> tuple[float, float, float]:
         return self._world.map.lane_by_id[lane_id].pose(s, d)
 
@@ -295,6 +300,10 @@ class DriverView:
         if b.index == a.left:
             return a.line_style("left", s)
         return "none"
+
+    def lane_end(self, lane_id: str) -> float:
+        """Lane s where a lane ends (an acceleration lane's end, a connector's end)."""
+        return self._world.map.lane_by_id[lane_id].end
 
     def speed_limit_min(self, lane_id: str, s: float) -> float:
         """Minimum speed (m/s) in force on a lane at ``s`` (toll roads: 60 km/h), else 0."""
