@@ -12,25 +12,27 @@ from tests.runs.helpers import run_bytes
 
 
 def upload(client, bay, **kw) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    response = client.post("/api/v1/runs", data=run_bytes(assignment=bay.assignment.id, **kw),
+    response = client.post("/api/v1/runs", data=run_bytes(**kw),
                            headers=bay.auth)  # fmt: skip
     assert response.status_code == 201
     return uuid.UUID(response.json["run_id"])
 
 
 def stricter_rubric(folder) -> None:  # type: ignore[no-untyped-def]
+    """The centre's own braking-zone rubric: speeding weighs far more."""
     text = (BUILTIN_DIR / "braking_zone.toml").read_text()
     text = text.replace("version = 1", 'version = "centre-2"', 1)
-    text += "\n[pass]\nmark = 99.9\n"
+    text = text.replace("speed = 0.30", "speed = 0.90", 1)
     (folder / "braking_zone.toml").write_text(text)
 
 
 def test_rescore_adds_a_current_report_and_keeps_the_old_one(
     runner, client, bay, db_session, tmp_path, monkeypatch
 ) -> None:
-    run_id = upload(client, bay)
+    run_id = upload(client, bay, trainee=bay.trainee.id, driver="autopilot-aggressive")
     before = db_session.get(Run, run_id)
-    assert before.passed and before.rubric_version == "1"
+    first_score = before.score
+    assert before.rubric_version == "1" and before.passed is False
 
     stricter_rubric(tmp_path)
     monkeypatch.setenv("ISDC_RUBRICS", str(tmp_path))
@@ -40,13 +42,13 @@ def test_rescore_adds_a_current_report_and_keeps_the_old_one(
 
     db_session.expire_all()
     run = db_session.get(Run, run_id)
-    assert run.rubric_version == "centre-2" and run.passed is False
+    assert run.rubric_version == "centre-2" and run.score < first_score
     reports = db_session.scalars(
         select(ScoreReport).where(ScoreReport.run_id == run_id).order_by(ScoreReport.id)
     ).all()
     assert [r.rubric_version for r in reports] == ["1", "centre-2"]
     assert [r.is_current for r in reports] == [False, True]
-    assert reports[0].passed is True and reports[1].passed is False
+    assert reports[0].score == first_score and reports[1].score == run.score
     # findings and measures are kept per report
     for report in reports:
         assert db_session.scalars(select(RunMeasure).where(RunMeasure.report_id == report.id)).all()
@@ -65,7 +67,7 @@ def test_rescore_refuses_an_unknown_scenario(runner) -> None:
 def test_rescore_reports_a_run_whose_file_is_gone(runner, client, bay, db_session, app) -> None:
     from pathlib import Path
 
-    run_id = upload(client, bay)
+    run_id = upload(client, bay, assignment=bay.assignment.id)
     run = db_session.get(Run, run_id)
     (Path(app.instance_path) / "runs" / run.telemetry_path).unlink()
     result = runner.invoke(args=["rescore"])
