@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--station", help="station name to record in the telemetry")
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.add_argument("--fullscreen", action="store_true", help="window: fill the screen")
+    p.add_argument("--controls", type=Path, help="wheel mapping file (default: see calibrate)")
     p.set_defaults(func=cmd_run)
 
     scoring_cli = _optional("isdc.scoring.cli")
@@ -133,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("calibrate", help="map a wheel's or gamepad's axes and buttons")
+    p.add_argument("--controls", type=Path,
+                   help="mapping file to write (default: $ISDC_CONTROLS, else "
+                        "~/.config/isdc/controls.toml)")  # fmt: skip
+    p.add_argument("--device", type=int, default=0, help="joystick number when several")
+    p.add_argument("--lang", choices=("id", "en"), default="id")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("station", help="station mode: fetch assignment, run, upload, repeat")

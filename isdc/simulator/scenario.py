@@ -269,6 +269,7 @@ SCHEMA: dict[str, Spec] = {
     "light": opt("day", str, check=one_of("day", "dusk", "night")),
     "visibility_m": opt(None, *NUM, check=between(5, 2000)),
     "stop_on_collision": opt(True, bool),
+    "rubric": opt(None, str, check=scenario_id),
     "ego": req(dict, table=EGO),
     "goal": req(dict, table=GOAL),
     "roads": req(list, items=req(dict, table=ROAD)),
@@ -372,6 +373,11 @@ class Scenario:
         return int(self.data["tick_rate"])
 
     @property
+    def rubric(self) -> str:
+        """The scoring rubric (pass mark, weights) this scenario is judged by."""
+        return str(self.data["rubric"] or self.base_id)
+
+    @property
     def time_limit_s(self) -> float:
         return float(self.data["time_limit_s"])
 
@@ -388,6 +394,7 @@ class Scenario:
             "title": self.title("en"),
             "source": self.source,
             "sha256": self.sha256,
+            "rubric": self.rubric,
         }
         if self.variant:
             info["variant"] = self.variant

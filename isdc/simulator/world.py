@@ -59,6 +59,7 @@ class VehicleView:
     speed: np.ndarray
     braking: np.ndarray  # bool: brake lights on
     parked: np.ndarray  # bool
+    serial: np.ndarray  # int: the same vehicle keeps its number (parked ones -1, -2, ...)
 
 
 @dataclass(frozen=True)
@@ -545,6 +546,7 @@ class World:
             speed=_ro(np.concatenate((tr.v, np.zeros(p)))),
             braking=_ro(np.concatenate((tr.acc < -1.0, np.zeros(p, dtype=bool)))),
             parked=_ro(np.concatenate((np.zeros(n, dtype=bool), np.ones(p, dtype=bool)))),
+            serial=_ro(np.concatenate((tr.serial[:n], -1 - np.arange(p, dtype=np.intp)))),
         )
 
     def pedestrians(self) -> PedestrianView:

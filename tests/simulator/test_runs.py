@@ -73,6 +73,7 @@ def test_the_header_describes_the_run(careful_runs):
     assert h["conditions"] == {"weather": "rain", "light": "day", "visibility_m": 250.0,
                                "friction": 0.4}  # fmt: skip
     assert h["scenario"]["id"] == "wet_curve" and len(h["scenario"]["sha256"]) == 64
+    assert h["scenario"]["rubric"] == "wet_curve"  # the pass mark lives in that rubric
     assert h["route_length_m"] == pytest.approx(680.0)
     assert tel["route_s"][-1] >= h["route_length_m"]
     assert h["ticks"] == len(tel["t"]) and tel["t"][0] == pytest.approx(1 / 60)
