@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="headless: show the brief this long before driving")  # fmt: skip
     p.add_argument("--max-wait", type=_seconds, default=None,
                    help="give up after this many seconds (runs stay in the outbox)")  # fmt: skip
+    p.add_argument("--fullscreen", action="store_true", help="window: fill the screen")
+    p.add_argument("--controls", type=Path, help="wheel mapping file (default: see calibrate)")
     p.set_defaults(func=cmd_station)
 
     p = sub.add_parser("upload", help="upload one telemetry file to the back office")

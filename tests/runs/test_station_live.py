@@ -209,3 +209,48 @@ def test_the_outbox_is_delivered_before_new_work(app, bay, db_session, tmp_path)
         )
         assert station.run() == 0
     assert runs_stored(db_session) == 2 and outbox.pending() == []
+
+
+def test_station_mode_in_the_window_hands_the_assignment_to_the_front_end(
+    app, bay, db_session, tmp_path, monkeypatch, capsys
+) -> None:
+    """Without --headless the front end drives (start screen with the trainee's name and the
+    brief, the bay's controls); the station records what it was given and uploads it."""
+    from isdc.simulator import Simulation, frontend, make_driver
+
+    seen = {}
+
+    def fake_drive(scenario, **options):  # type: ignore[no-untyped-def]
+        seen.update(options, scenario=scenario.id)
+        sim = Simulation(scenario, options["vehicle"], options["seed"], driver="keyboard",
+                         run_id=options["run_id"], started_at=options["started_at"],
+                         station=options["station"], trainee=options["trainee"],
+                         assignment=options["assignment"])  # fmt: skip
+        return sim.run(make_driver("autopilot"))  # stands in for the trainee at the keyboard
+
+    monkeypatch.setattr(frontend, "drive", fake_drive)
+    with LiveServer(app) as server:
+        code = cli.main(["station", "--server", server.url, "--token", bay.token, "--once",
+                         "--outbox", str(tmp_path), "--driver", "keyboard", "--lang", "en",
+                         "--max-wait", "60"])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    assert seen["scenario"] == "braking_zone" and seen["driver"] == "keyboard"
+    assert seen["trainee_name"] == "Budi Santoso" and seen["trainee"] == str(bay.trainee.id)
+    assert seen["assignment"] == bay.assignment.id and seen["seed"] == 3
+    assert seen["station"] == "SIM-01" and seen["lang"] == "en"
+    run = db_session.scalar(select(Run))
+    assert run.driver == "keyboard" and run.assignment_id == bay.assignment.id
+
+
+def test_a_trainee_who_leaves_the_start_screen_drives_nothing(
+    app, bay, db_session, tmp_path, monkeypatch, capsys
+) -> None:
+    from isdc.simulator import frontend
+
+    monkeypatch.setattr(frontend, "drive", lambda scenario, **options: None)
+    with LiveServer(app) as server:
+        code = cli.main(["station", "--server", server.url, "--token", bay.token, "--once",
+                         "--outbox", str(tmp_path), "--max-wait", "30"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and "left the start screen" in err and len(err.strip().splitlines()) == 1
+    assert runs_stored(db_session) == 0 and Outbox(tmp_path).pending() == []

@@ -151,8 +151,8 @@ def test_an_output_path_inside_a_file_is_refused_before_the_run(capsys, tmp_path
         (["replay", "{file}"], "pygame front end is not installed"),
         (["replay", "{file}", "--at", "3", "--png", "{tmp}/f.png"], "front end is not installed"),
         (["calibrate"], "pygame front end is not installed"),
-        # station mode in a window needs the front end (the station client itself is built in)
-        (["station", "--server", "http://x", "--token", "t"], "pygame front end is not installed"),
+        (["station", "--server", "http://x", "--token", "t"], "station client is not installed"),
+        (["upload", "{file}", "--server", "http://x", "--token", "t"], "station client"),
     ],
 )
 def test_parts_not_in_this_build_say_so_and_exit_2(capsys, tmp_path, monkeypatch, argv, message):

@@ -12,7 +12,13 @@ import time
 from urllib.parse import urlsplit
 
 from isdc.simulator.station.client import StationClient, TokenRefused
-from isdc.simulator.station.mode import Station, StationConfig, StationStopped, headless_drive
+from isdc.simulator.station.mode import (
+    Station,
+    StationConfig,
+    StationStopped,
+    headless_drive,
+    window_drive,
+)
 from isdc.simulator.station.outbox import Outbox, default_folder
 from isdc.simulator.station.screens import TextScreen
 from isdc.simulator.station.uploader import Backoff, Uploader
@@ -40,6 +46,13 @@ def check_token(token: str) -> str:
     return token
 
 
+def _optional_frontend():  # type: ignore[no-untyped-def]
+    from isdc.simulator.cli import _optional
+
+    module = _optional("isdc.simulator.frontend")
+    return module if module is not None and hasattr(module, "drive") else None
+
+
 def outbox_of(args: argparse.Namespace) -> Outbox:
     outbox = Outbox(args.outbox or default_folder())
     try:
@@ -54,12 +67,17 @@ def station(args: argparse.Namespace) -> int:
     driver = args.driver or ("autopilot" if args.headless else "keyboard")
     if args.headless and not driver.startswith("autopilot"):
         raise _cli_error(f"--headless drives with an autopilot, not {driver}", 2)
-    if not args.headless:
-        raise _cli_error(
-            "the pygame front end is not installed in this build; use --headless with "
-            "--driver autopilot",
-            2,
-        )
+    if args.headless:
+        drive = headless_drive(driver)
+    else:
+        frontend = _optional_frontend()
+        if frontend is None:
+            raise _cli_error(
+                "the pygame front end is not installed in this build; use --headless with "
+                "--driver autopilot",
+                2,
+            )
+        drive = window_drive(driver, args.lang, args.fullscreen, args.controls)
     config = StationConfig(
         driver=driver,
         headless=args.headless,
@@ -75,7 +93,7 @@ def station(args: argparse.Namespace) -> int:
         outbox=outbox_of(args),
         screen=screen,
         config=config,
-        drive=headless_drive(driver),
+        drive=drive,
     )
     try:
         return runner.run()

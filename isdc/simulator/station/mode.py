@@ -206,3 +206,38 @@ def headless_drive(driver: str) -> Drive:
         return sim.run(make_driver(driver))
 
     return drive
+
+
+def window_drive(
+    driver: str, lang: str, fullscreen: bool = False, controls: Path | None = None
+) -> Drive:
+    """Drive assignments in the pygame window with the bay's controls (keyboard or wheel):
+    the front end's start screen shows the trainee's name and the brief, then the countdown,
+    the drive and its end screen."""
+    from isdc.simulator import frontend, load_scenario
+    from isdc.simulator.frontend.app import FrontEndError
+
+    def drive(info: dict[str, Any], assignment: dict[str, Any]) -> telemetry.Telemetry:
+        try:
+            tel = frontend.drive(
+                load_scenario(assignment["scenario"]["id"]),
+                driver=driver,
+                vehicle=assignment["vehicle"],
+                seed=int(assignment["seed"]),
+                lang=lang,
+                fullscreen=fullscreen,
+                trainee=assignment["trainee"]["reference"],
+                trainee_name=assignment["trainee"]["name"],
+                station=info.get("name"),
+                run_id=str(uuid.uuid4()),
+                started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                assignment=assignment["assignment_id"],
+                controls=controls,
+            )
+        except FrontEndError as exc:
+            raise StationStopped(str(exc)) from None
+        if tel is None:
+            raise CannotDrive("the trainee left the start screen without driving")
+        return tel
+
+    return drive
