@@ -29,7 +29,9 @@ def stricter_rubric(folder) -> None:  # type: ignore[no-untyped-def]
 def test_rescore_adds_a_current_report_and_keeps_the_old_one(
     runner, client, bay, db_session, tmp_path, monkeypatch
 ) -> None:
-    run_id = upload(client, bay, trainee=bay.trainee.id, driver="autopilot-aggressive")
+    body = run_bytes(trainee=bay.trainee.id, driver="autopilot-aggressive")
+    first_answer = client.post("/api/v1/runs", data=body, headers=bay.auth)
+    run_id = uuid.UUID(first_answer.json["run_id"])
     before = db_session.get(Run, run_id)
     first_score = before.score
     assert before.rubric_version == "1" and before.passed is False
@@ -54,9 +56,15 @@ def test_rescore_adds_a_current_report_and_keeps_the_old_one(
         assert db_session.scalars(select(RunMeasure).where(RunMeasure.report_id == report.id)).all()
     assert {f.report_id for f in db_session.scalars(select(RunFinding))} <= {r.id for r in reports}
 
+    current_score = reports[1].score
     again = runner.invoke(args=["rescore"])
     assert again.exit_code == 0 and "Rescored 0 run(s); 1 already had" in again.output
-    # An upload repeated after rescoring still answers what the first upload answered.
+    # An upload repeated after rescoring still answers what the first upload answered ...
+    repeat = client.post("/api/v1/runs", data=body, headers=bay.auth)
+    assert repeat.status_code == 200 and repeat.json == first_answer.json
+    # ... while the report the API and the pages show is the current one.
+    current = client.get(f"/api/v1/runs/{run_id}", headers=bay.auth).json
+    assert current["rubric"]["version"] == "centre-2" and current["score"] == current_score
 
 
 def test_rescore_refuses_an_unknown_scenario(runner) -> None:
