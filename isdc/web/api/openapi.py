@@ -209,7 +209,9 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json_response("The certificate's status.", "Certificate"),
+                        "400": _error("Not a verification code (malformed)."),
                         "404": _error("No certificate with this code."),
+                        "429": _error("Too many checks from this address; wait a minute."),
                     },
                 }
             },
@@ -311,9 +313,19 @@ def document() -> dict[str, Any]:
                     "properties": {
                         "status": {"enum": ["valid", "revoked", "expired"]},
                         "holder": {"type": "string"},
-                        "course": {},
+                        "course": {"type": "string", "description": "course title (Indonesian)"},
+                        "course_en": {"type": "string"},
+                        "serial": {"type": "string"},
                         "issued": {"type": "string", "format": "date"},
-                        "expires": {"type": ["string", "null"], "format": "date"},
+                        "expires": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "null when the certificate does not expire",
+                        },
+                        "issuer": {"type": "string"},
+                        "revoked_on": {"type": ["string", "null"], "format": "date"},
+                        "revoke_reason": {"type": ["string", "null"]},
+                        "replaced_by": {"type": ["string", "null"]},
                     },
                 },
                 "ScoreReport": score_report_schema(),
