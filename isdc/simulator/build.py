@@ -272,8 +272,6 @@ class _Resolver:
                     new.append(Zone(b, old.end, old.limit_kmh, old.min_kmh, old.advisory_kmh,
                                     old.school, old.friction))  # fmt: skip
             zones = new
-        if zones[-1].advisory_kmh is not None and zones[-1].advisory_kmh > zones[-1].limit_kmh:
-            pass  # an advisory above the limit is odd but harmless: the limit still applies
         return zones
 
     def line(self, road: Road, spec: dict[str, Any], where: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,7 @@ def scenario_of(tel: Telemetry, override: str | Path | None = None) -> Scenario:
         source = info.get("source", "builtin")
         variant = info.get("variant")
         if source in ("builtin", "inline"):
-            ref = f"{info['id']}_{variant}" if variant else info["id"]
+            ref = info["id"]
         else:
             ref = f"{source}#{variant}" if variant else source
     try:
@@ -130,8 +129,3 @@ class Replay:
             self.tick = self._snap_ticks[i]
         while self.tick < target and self.step():
             pass
-
-
-def telemetry_digest(path: str | Path) -> str:
-    """SHA-256 of a file, for caches keyed by recording."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

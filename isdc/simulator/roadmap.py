@@ -289,7 +289,6 @@ class RoadMap:
     def _default_lines(self, road: Road, centre_line: str) -> None:
         if road.is_connector:
             return
-        lo, hi = road.lateral_extent()
         length = road.length
         for ln in road.lanes:
             if ln.right >= 0:
@@ -317,7 +316,6 @@ class RoadMap:
                 edge = ln.offset + ln.width / 2 * ln.direction
                 a0, a1 = sorted((ln.station(ln.begin), ln.station(ln.end)))
                 road.lines.append(Line(edge, a0, a1, "edge"))
-        del lo, hi
 
     def set_line(
         self, road: Road, lane_a: Lane, lane_b: Lane, start: float, end: float, style: str

@@ -9,8 +9,8 @@ that does not exist, an unknown entity) are checked when the road map is built, 
 kind of message. The format is documented for instructors in ``docs/scenarios.md``.
 
 A file may declare ``[variants.NAME]`` tables that override its top-level keys; the variant is
-run by the id ``<id>_<NAME>`` (``braking_zone_wet``) and recorded in telemetry as the scenario's
-id plus ``variant`` - the same exercise in other conditions, scored with the same rubric.
+a scenario of its own with the id ``<id>_<NAME>`` (``braking_zone_wet``), so rubrics,
+assignments and telemetry treat it like any other scenario.
 """
 
 from __future__ import annotations
@@ -375,7 +375,7 @@ class Scenario:
     @property
     def rubric(self) -> str:
         """The scoring rubric (pass mark, weights) this scenario is judged by."""
-        return str(self.data["rubric"] or self.base_id)
+        return str(self.data["rubric"] or self.id)
 
     @property
     def time_limit_s(self) -> float:
@@ -384,12 +384,11 @@ class Scenario:
     def header_info(self) -> dict[str, Any]:
         """What a telemetry header records about the scenario (``header["scenario"]``).
 
-        A variant is recorded as its scenario's id plus ``variant`` (``braking_zone`` + ``wet``):
-        it is the same exercise in other conditions, scored with the same rubric; ``run_as``
-        is the id it was started with (``braking_zone_wet``).
+        A variant is a scenario of its own (``braking_zone_wet``, with its own rubric); its
+        header also names the file's scenario (``base``) and the variant (``variant``).
         """
         info: dict[str, Any] = {
-            "id": self.base_id,
+            "id": self.id,
             "version": self.version,
             "title": self.title("en"),
             "source": self.source,
@@ -397,8 +396,8 @@ class Scenario:
             "rubric": self.rubric,
         }
         if self.variant:
+            info["base"] = self.base_id
             info["variant"] = self.variant
-            info["run_as"] = self.id
         return info
 
 
@@ -413,8 +412,8 @@ def builtin_ids() -> list[str]:
 
 
 def _builtin_order() -> list[str]:
-    order_file = BUILTIN_DIR / "ORDER"
-    return [ln.strip() for ln in order_file.read_text().splitlines() if ln.strip()]
+    with open(BUILTIN_DIR / "_order.toml", "rb") as fh:  # a .toml so packaging ships it
+        return list(tomllib.load(fh)["order"])
 
 
 def load_scenario(ref: str | Path) -> Scenario:

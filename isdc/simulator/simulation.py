@@ -72,7 +72,7 @@ class Simulation:
         self.recorder = telemetry.Recorder(capacity=min(self.layout.time_limit_ticks + 2, 36_000))
         lay = self.layout
         self.header = telemetry.new_header(
-            scenario_id=scenario.base_id,
+            scenario_id=scenario.id,
             scenario_version=scenario.version,
             seed=self.seed,
             vehicle=vehicle,

@@ -202,7 +202,6 @@ class World:
         lane = self.map.lanes[v.lane]
         length, width = VEHICLE_SIZES[v.kind]
         x, y, h = lane.pose(v.s, v.lateral)
-        k = len(self.parked_kind)
         self.parked_ids.append(v.id)
         self.parked_kind.append(v.kind)
         self.parked_x = np.append(self.parked_x, x)
@@ -215,7 +214,6 @@ class World:
             self._lane_objects.append(
                 StaticObject(v.kind, x, y, h, length, width, v.lane, v.s, v.lateral)
             )
-        del k
 
     def _spawn_traffic(self) -> None:
         lay = self.layout

@@ -135,3 +135,19 @@ def test_wheel_button_pedal(fake_joystick, scenario):
 def test_wheel_refuses_a_mapping_beyond_the_device(fake_joystick):
     with pytest.raises(MappingMismatch, match="has 4 axes, but throttle is mapped to axis 5"):
         WheelDriver(fake_joystick, WheelMapping(throttle=PedalAxis(axis=5)))
+
+
+def test_wheel_that_went_away_reads_as_released(fake_joystick, scenario):
+    import pygame
+
+    drv = WheelDriver(fake_joystick, WheelMapping(throttle=PedalAxis(axis=2),
+                                                  brake=PedalAxis(axis=3)))  # fmt: skip
+    fake_joystick.axes = [-1.0, 0.0, 1.0, -1.0]
+    assert drv.act(_view(scenario)).throttle == 1.0
+
+    def gone(i):
+        raise pygame.error("Joystick not initialized")
+
+    fake_joystick.get_axis = gone
+    c = drv.act(_view(scenario))
+    assert (c.steering, c.throttle, c.brake) == (0.0, 0.0, 0.0)

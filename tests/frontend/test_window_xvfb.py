@@ -71,7 +71,7 @@ def _window_of(env, pid: int, timeout: float = 20.0) -> str:
 def test_real_window_takes_keyboard_input(xserver, tmp_path: Path):
     out = tmp_path / "drive.isdc.npz"
     sim = subprocess.Popen(
-        [sys.executable, "-m", "isdc.simulator.cli", "run", "emergency_brake",
+        [sys.executable, "-m", "isdc.simulator.cli", "run", "braking_zone",
          "--driver", "keyboard", "--out", str(out), "--lang", "en"],
         env=xserver, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -97,6 +97,8 @@ def test_real_window_takes_keyboard_input(xserver, tmp_path: Path):
     assert sim.returncode == 0, stderr
     tel = telemetry.read(out)
     assert tel.header["outcome"] == "aborted"
-    assert float(np.max(tel["throttle"])) > 0.9  # Up was held down long enough to ramp fully
-    assert float(tel["route_s"][-1]) - float(tel["route_s"][0]) > 15.0  # the car moved
+    assert float(tel["speed"][0]) < 0.5  # the car starts at rest on the track ...
+    assert float(np.max(tel["throttle"])) > 0.9  # ... Up was held long enough to ramp fully ...
+    assert float(np.max(tel["speed"])) > 4.0  # ... and it drove off
+    assert float(tel["route_s"][-1]) - float(tel["route_s"][0]) > 5.0
     assert "aborted" in stdout

@@ -33,11 +33,12 @@ def test_the_wet_variant_is_the_same_exercise_on_a_wet_track():
     assert wet.layout.friction < dry.layout.friction
     assert wet.layout.goal.box_from > dry.layout.goal.box_from
     info = Simulation(wet, "car", 1).header["scenario"]
-    assert (info["id"], info["variant"], info["run_as"]) == (
+    assert (info["id"], info["base"], info["variant"]) == (
+        "braking_zone_wet",
         "braking_zone",
         "wet",
-        "braking_zone_wet",
     )
+    assert info["rubric"] == "braking_zone_wet"
 
 
 def write(tmp_path, text: str) -> Path:

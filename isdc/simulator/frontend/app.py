@@ -8,6 +8,7 @@ world only changes through ``Simulation.step``: the renderer and the HUD read it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from dataclasses import dataclass
@@ -228,6 +229,9 @@ class Session:
                     asking = True
                 elif ev.type == pygame.JOYDEVICEREMOVED and self.opts.driver == "wheel":
                     paused = True  # the wheel came loose: stop before the car runs away
+                elif ev.type == pygame.JOYDEVICEADDED and self.opts.driver == "wheel":
+                    with contextlib.suppress(NoJoystick, pygame.error):
+                        self.driver.joystick = open_joystick(self.mapping)  # plugged back in
                 self._forward(ev)
             now = time.perf_counter()
             frame = min(now - last, 0.25)

@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("id", "en"), default="id")
     p.add_argument("--scenario", action="append", help="only these scenario ids")
     args = p.parse_args(argv)
-    pygame.init()
+    pygame.display.init()
+    pygame.font.init()
     pygame.display.set_mode((1, 1))
     args.out.mkdir(parents=True, exist_ok=True)
     for sid in args.scenario or builtin_ids():

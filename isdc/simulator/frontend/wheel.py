@@ -85,11 +85,14 @@ class WheelDriver:
         pass
 
     def read(self) -> Controls:
-        """The controls the joystick shows right now."""
+        """The controls the joystick shows right now (released, if it has gone away)."""
         m = self.mapping
         js = self.joystick
-        steering = m.steering.value(float(js.get_axis(m.steering.axis)))
-        return Controls(steering, self._pedal(m.throttle), self._pedal(m.brake))
+        try:
+            steering = m.steering.value(float(js.get_axis(m.steering.axis)))
+            return Controls(steering, self._pedal(m.throttle), self._pedal(m.brake))
+        except pygame.error:
+            return Controls()
 
     def act(self, view: DriverView) -> Controls:
         return self.read()
