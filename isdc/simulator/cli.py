@@ -142,16 +142,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("station", help="station mode: fetch assignment, run, upload, repeat")
-    p.add_argument("--server", required=True)
-    p.add_argument("--token", required=True)
+    p.add_argument("--server", required=True, help="back office URL, e.g. http://10.0.0.5:5000")
+    p.add_argument("--token", required=True, help="this station's token")
+    p.add_argument("--outbox", type=Path, help="folder runs wait in until acknowledged "
+                   "(default: $ISDC_OUTBOX or ~/.local/share/isdc/outbox)")  # fmt: skip
+    p.add_argument("--once", action="store_true", help="serve one assignment, then exit")
+    p.add_argument("--headless", action="store_true", help="no window (autopilot drivers only)")
+    p.add_argument("--driver", choices=DRIVER_NAMES, default=None,
+                   help="default: autopilot with --headless, keyboard otherwise")  # fmt: skip
+    p.add_argument("--lang", choices=("id", "en"), default="id")
+    p.add_argument("--poll", type=_seconds, default=3.0, help="seconds between asking for work")
+    p.add_argument("--brief-seconds", type=_seconds, default=0.0,
+                   help="headless: show the brief this long before driving")  # fmt: skip
+    p.add_argument("--max-wait", type=_seconds, default=None,
+                   help="give up after this many seconds (runs stay in the outbox)")  # fmt: skip
+    p.add_argument("--fullscreen", action="store_true", help="window: fill the screen")
+    p.add_argument("--controls", type=Path, help="wheel mapping file (default: see calibrate)")
     p.set_defaults(func=cmd_station)
 
     p = sub.add_parser("upload", help="upload one telemetry file to the back office")
     p.add_argument("file", type=Path)
     p.add_argument("--server", required=True)
     p.add_argument("--token", required=True)
+    p.add_argument("--outbox", type=Path, help="outbox folder the file waits in (see station)")
+    p.add_argument("--wait", type=_seconds, default=60.0,
+                   help="seconds to keep retrying while the server is unreachable")  # fmt: skip
     p.set_defaults(func=cmd_upload)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not (0 <= value < 10**7):
+        raise argparse.ArgumentTypeError(f"out of range: {text!r}")
+    return value
 
 
 def _run_id(text: str) -> str:

@@ -27,10 +27,12 @@ def register(app: Flask) -> None:
     from isdc.web.api import bp as api_bp
     from isdc.web.auth import bp as auth_bp
     from isdc.web.dashboard import bp as dashboard_bp
+    from isdc.web.runs import bp as runs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(runs_bp)
 
     errors.register(app)
     security.register(app)
