@@ -154,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--poll", type=_seconds, default=3.0, help="seconds between asking for work")
     p.add_argument("--brief-seconds", type=_seconds, default=0.0,
                    help="headless: show the brief this long before driving")  # fmt: skip
+    p.add_argument("--summary-seconds", type=_seconds, default=20.0,
+                   help="window: show the score this long (a key or button ends it sooner)")  # fmt: skip
     p.add_argument("--max-wait", type=_seconds, default=None,
                    help="give up after this many seconds (runs stay in the outbox)")  # fmt: skip
     p.add_argument("--fullscreen", action="store_true", help="window: fill the screen")

@@ -3,12 +3,14 @@ the server going away and coming back."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 import uuid
 from pathlib import Path
 
+import pygame
 from sqlalchemy import func, select
 
 from isdc.models import AssignmentStatus, Run
@@ -214,8 +216,9 @@ def test_the_outbox_is_delivered_before_new_work(app, bay, db_session, tmp_path)
 def test_station_mode_in_the_window_hands_the_assignment_to_the_front_end(
     app, bay, db_session, tmp_path, monkeypatch, capsys
 ) -> None:
-    """Without --headless the front end drives (start screen with the trainee's name and the
-    brief, the bay's controls); the station records what it was given and uploads it."""
+    """Without --headless the bay's window opens (waiting, then the summary) and the front end
+    drives in it (start screen with the trainee's name and the brief, the bay's controls); the
+    station records what it was given and uploads it."""
     from isdc.simulator import Simulation, frontend, make_driver
 
     seen = {}
@@ -229,11 +232,15 @@ def test_station_mode_in_the_window_hands_the_assignment_to_the_front_end(
         return sim.run(make_driver("autopilot"))  # stands in for the trainee at the keyboard
 
     monkeypatch.setattr(frontend, "drive", fake_drive)
+    monkeypatch.setenv("SDL_VIDEODRIVER", os.environ.get("SDL_VIDEODRIVER", "dummy"))
     with LiveServer(app) as server:
         code = cli.main(["station", "--server", server.url, "--token", bay.token, "--once",
                          "--outbox", str(tmp_path), "--driver", "keyboard", "--lang", "en",
-                         "--max-wait", "60"])  # fmt: skip
-    assert code == 0, capsys.readouterr()
+                         "--max-wait", "60", "--summary-seconds", "0.2"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Bay Simulator 1" in out and "Score: " in out  # the window's screens, logged too
+    assert isinstance(seen["window"], pygame.Surface) and seen["end_screen"] is False
     assert seen["scenario"] == "braking_zone" and seen["driver"] == "keyboard"
     assert seen["trainee_name"] == "Budi Santoso" and seen["trainee"] == str(bay.trainee.id)
     assert seen["assignment"] == bay.assignment.id and seen["seed"] == 3
@@ -248,9 +255,11 @@ def test_a_trainee_who_leaves_the_start_screen_drives_nothing(
     from isdc.simulator import frontend
 
     monkeypatch.setattr(frontend, "drive", lambda scenario, **options: None)
+    monkeypatch.setenv("SDL_VIDEODRIVER", os.environ.get("SDL_VIDEODRIVER", "dummy"))
     with LiveServer(app) as server:
         code = cli.main(["station", "--server", server.url, "--token", bay.token, "--once",
-                         "--outbox", str(tmp_path), "--max-wait", "30"])  # fmt: skip
+                         "--outbox", str(tmp_path), "--max-wait", "30",
+                         "--summary-seconds", "0"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 1 and "left the start screen" in err and len(err.strip().splitlines()) == 1
     assert runs_stored(db_session) == 0 and Outbox(tmp_path).pending() == []

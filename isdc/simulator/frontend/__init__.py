@@ -2,7 +2,8 @@
 
 Only this package imports pygame; the simulation core (``isdc.simulator``) never does. The
 renderer reads the world through its read-only views and never changes it. ``isdc-sim`` calls
-:func:`run`, :func:`replay` and :func:`calibrate`; the station client calls :func:`drive`.
+:func:`run`, :func:`replay` and :func:`calibrate`; station mode calls :func:`open_bay`
+(the bay's window) and :func:`drive`.
 Submodules are imported on first use so that ``isdc-sim --help`` stays quick.
 """
 
@@ -17,6 +18,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 if TYPE_CHECKING:
     import argparse
 
+    from isdc.simulator.frontend.station_screen import BayScreen
     from isdc.simulator.scenario import Scenario
     from isdc.telemetry import Telemetry
 
@@ -36,6 +38,16 @@ def drive(scenario: Scenario, **options: Any) -> Telemetry | None:
     return drive_scenario(scenario, DriveOptions(**options))
 
 
+def open_bay(driver: str = "keyboard", controls: Any = None, **options: Any) -> BayScreen:
+    """The bay's window for station mode (waiting, sending, summary), opened after checking
+    the bay's controls. Options as :class:`isdc.simulator.frontend.station_screen.BayScreen`;
+    raises ``FrontEndError`` with a message the operator can act on."""
+    from isdc.simulator.frontend.station_screen import BayScreen, check_controls
+
+    check_controls(driver, controls)
+    return BayScreen(**options)
+
+
 def replay(args: argparse.Namespace) -> int:
     """``isdc-sim replay FILE [--at T --png OUT]``."""
     from isdc.simulator.frontend.replay_view import replay_command
@@ -50,4 +62,4 @@ def calibrate(args: argparse.Namespace) -> int:
     return calibrate_command(args)
 
 
-__all__ = ["calibrate", "drive", "replay", "run"]
+__all__ = ["calibrate", "drive", "open_bay", "replay", "run"]

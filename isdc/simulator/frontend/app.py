@@ -58,6 +58,10 @@ class DriveOptions:
     show_score: bool = True
     max_fps: int = 60
     countdown: bool = True
+    # Station mode draws in its own open window (a pygame surface) and keeps it open after
+    # the run; it shows the score itself, so the end screen can be left out.
+    window: Any = None
+    end_screen: bool = True
 
 
 # ----------------------------------------------------------------------------- set-up
@@ -165,7 +169,10 @@ class Session:
         shown = 0.0
         while True:
             for ev in pygame.event.get():
-                if ev.type == pygame.QUIT or _back(ev, self.mapping):
+                if ev.type == pygame.QUIT:
+                    self.closed = True
+                    return False
+                if _back(ev, self.mapping):
                     return False
                 if _confirm(ev, self.mapping):
                     return True
@@ -282,32 +289,46 @@ def score_report(tel: telemetry.Telemetry) -> tuple[dict | None, bool]:
 
 
 def drive_scenario(scenario: Scenario, opts: DriveOptions) -> telemetry.Telemetry | None:
-    """Run ``scenario`` in the window; its telemetry, or None when the trainee left at the start."""
-    # Only what a run uses: no audio device is opened (stations may have none).
-    pygame.display.init()
-    pygame.font.init()
+    """Run ``scenario`` in the window; its telemetry, or None when the trainee left at the start.
+
+    In a window of the caller's (``opts.window``) the window stays open afterwards, and a
+    close of it during the run is handed back as a ``pygame.QUIT`` event for the caller."""
+    own_window = opts.window is None
+    if own_window:
+        # Only what a run uses: no audio device is opened (stations may have none).
+        pygame.display.init()
+        pygame.font.init()
     pygame.joystick.init()
     try:
         driver = make_front_driver(opts)  # no joystick: refused before any window opens
-        screen = open_window(
-            f"{tr('app', opts.lang)} - {scenario.title(opts.lang)}", opts.fullscreen
-        )
+        title = f"{tr('app', opts.lang)} - {scenario.title(opts.lang)}"
+        screen = open_window(title, opts.fullscreen) if own_window else opts.window
         session = Session(scenario, opts, screen, driver)
-        if not session.start_screen():
-            return None
-        pygame.event.clear()
-        session.driver.reset(session.view)
-        if session.countdown():
-            session.drive()
-        else:
-            session.sim.abort("window closed")
-        tel = session.sim.telemetry()
-        if not session.closed:
-            report, available = score_report(tel) if opts.show_score else (None, True)
-            session.end_screen(tel, report, available)
+        tel = _run_session(session, opts)
+        if session.closed and not own_window:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
         return tel
     finally:
-        pygame.quit()
+        if own_window:
+            pygame.quit()
+
+
+def _run_session(session: Session, opts: DriveOptions) -> telemetry.Telemetry | None:
+    if not session.start_screen():
+        return None
+    pygame.event.clear()
+    session.driver.reset(session.view)
+    if session.countdown():
+        session.drive()
+    else:
+        session.sim.abort("window closed")
+    tel = session.sim.telemetry()
+    if not session.closed and opts.end_screen:
+        report, available = score_report(tel) if opts.show_score else (None, True)
+        session.end_screen(tel, report, available)
+    elif not session.closed:
+        session._frame(0.0)  # the last moment of the run stays behind the caller's screens
+    return tel
 
 
 def run_command(args: argparse.Namespace, scenario: Scenario) -> int:

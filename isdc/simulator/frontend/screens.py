@@ -127,6 +127,9 @@ CONTROL_ROWS = {
 }
 
 
+KEY_NAMES_EN = {"Spasi": "Space"}
+
+
 def route_map(layout: Layout, size: tuple[int, int]) -> pygame.Surface:
     """The scenario's roads in grey with the route in yellow, start in green, goal chequered."""
     w, h = size
@@ -209,7 +212,8 @@ def draw_start(surface: pygame.Surface, info: StartInfo, layout: Layout, blink: 
     for keys, label in rows:
         kx = x
         for key in keys:
-            kx += keycap(surface, kx, y, key, cap) + int(6 * u)
+            name = KEY_NAMES_EN.get(key, key) if lang == "en" else key
+            kx += keycap(surface, kx, y, name, cap) + int(6 * u)
         lx = label_x if keys else x
         surface.blit(text(label[lang], int(22 * u), P.HUD_TEXT), (lx, y + int(6 * u)))
         y += cap + int(8 * u)
@@ -266,8 +270,15 @@ def draw_end(
     lang: str,
     report: dict[str, Any] | None,
     scoring_available: bool,
+    *,
+    subtitle: str | None = None,
+    note: str | None = None,
+    footer: str | None = None,
 ) -> None:
-    """The result of a run over the dimmed last frame: outcome, figures, infractions, score."""
+    """The result of a run over the dimmed last frame: outcome, figures, infractions, score.
+
+    ``subtitle`` goes under the title (a station puts the trainee's name there), ``note`` in
+    amber above the footer (e.g. "provisional score"), ``footer`` replaces "press ENTER"."""
     dim(surface, 200)
     u = _u(surface)
     w, h = surface.get_size()
@@ -277,8 +288,12 @@ def draw_end(
     x, y = panel.x + int(32 * u), panel.y + int(24 * u)
     surface.blit(text(tr("result", lang).upper(), int(20 * u), P.HUD_ACCENT, True), (x, y))
     y += int(26 * u)
-    surface.blit(text(title, int(38 * u), P.HUD_TEXT, True), (x, y))
+    surface.blit(text(fit(title, int(38 * u), panel.width // 2 - int(60 * u), True), int(38 * u),
+                      P.HUD_TEXT, True), (x, y))  # fmt: skip
     y += int(50 * u)
+    if subtitle:
+        surface.blit(text(subtitle, int(28 * u), P.HUD_TEXT), (x, y))
+        y += int(40 * u)
     outcome = header.get("outcome", "aborted")
     good = outcome == "completed"
     label = (
@@ -303,13 +318,14 @@ def draw_end(
     if not shown:
         surface.blit(text(tr("none", lang), int(22 * u), P.HUD_OK), (x, y))
         y += int(28 * u)
-    limit_y = panel.bottom - int(70 * u)
+    limit_y = panel.bottom - int(100 * u if note else 70 * u)
     for k, e in enumerate(shown):
         if y > limit_y - int(28 * u) and k < len(shown) - 1:
             more = f"+ {len(shown) - k} ..."
             surface.blit(text(more, int(22 * u), P.HUD_DIM), (x, y))
             break
-        surface.blit(text(f"{e['t']:6.1f} s", int(22 * u), P.HUD_DIM), (x, y))
+        when = f"{num(e['t'], 1, lang)} {tr('seconds', lang)}"
+        surface.blit(text(when, int(22 * u), P.HUD_DIM), (x, y))
         surface.blit(
             text(event_warning(e, lang), int(22 * u), (255, 150, 140)), (x + int(90 * u), y)
         )
@@ -378,7 +394,11 @@ def draw_end(
     else:
         surface.blit(text(tr("no_score", lang) if not scoring_available else "", int(22 * u),
                           P.HUD_DIM), (rx, ry))  # fmt: skip
-    cta = text(tr("press_finish", lang), int(24 * u), P.HUD_ACCENT, True)
+    if note:
+        line = fit(note, int(22 * u), panel.width - int(64 * u))
+        n = text(line, int(22 * u), (240, 190, 90))
+        surface.blit(n, n.get_rect(midbottom=(panel.centerx, panel.bottom - int(56 * u))))
+    cta = text(footer or tr("press_finish", lang), int(24 * u), P.HUD_ACCENT, True)
     surface.blit(cta, cta.get_rect(midbottom=(panel.centerx, panel.bottom - int(20 * u))))
 
 

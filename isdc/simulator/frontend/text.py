@@ -79,6 +79,50 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The scenario changed since the recording: only your vehicle's track is shown",
     },
     "countdown_go": {"id": "JALAN!", "en": "GO!"},
+    # The station's screens in a simulator bay (bay_screens, station_screen).
+    "bay_station": {"id": "Stasiun", "en": "Station"},
+    "bay_server": {"id": "Server", "en": "Server"},
+    "bay_waiting": {"id": "Menunggu peserta berikutnya", "en": "Waiting for the next trainee"},
+    "bay_waiting_help": {
+        "id": "Instruktur mengirim peserta ke bay ini. Mohon tunggu sebentar.",
+        "en": "The instructor sends the next trainee to this bay. Please wait a moment.",
+    },
+    "bay_waiting_server": {"id": "Menunggu server", "en": "Waiting for the server"},
+    "bay_waiting_server_help": {
+        "id": "Bay ini siap lagi begitu server terjangkau. Hasil latihan tetap tersimpan.",
+        "en": "This bay is ready again as soon as the server answers. Results are kept safe.",
+    },
+    "bay_connecting": {"id": "Menghubungkan ke server", "en": "Connecting to the server"},
+    "bay_connecting_short": {
+        "id": "Menghubungkan ke server ...",
+        "en": "Connecting to the server ...",
+    },
+    "bay_online": {"id": "Terhubung ke server", "en": "Connected to the server"},
+    "bay_offline": {"id": "Server tidak terjangkau", "en": "Server unreachable"},
+    "bay_retry_in": {"id": "mencoba lagi dalam {n} dtk", "en": "retrying in {n} s"},
+    "bay_retrying_now": {"id": "mencoba lagi ...", "en": "retrying ..."},
+    "bay_outbox_empty": {"id": "Semua hasil sudah terkirim", "en": "All runs uploaded"},
+    "bay_outbox_one": {"id": "1 run menunggu diunggah", "en": "1 run waiting to upload"},
+    "bay_outbox_many": {"id": "{n} run menunggu diunggah", "en": "{n} runs waiting to upload"},
+    "bay_quit_hint": {"id": "Esc: tutup stasiun", "en": "Esc: close the station"},
+    "bay_quit_title": {"id": "Tutup stasiun?", "en": "Close the station?"},
+    "bay_quit_help": {
+        "id": "ENTER: ya, tutup   ·   Esc: kembali",
+        "en": "ENTER: yes, close   ·   Esc: go back",
+    },
+    "bay_sending": {"id": "Mengirim hasil ke server ...", "en": "Sending the result ..."},
+    "bay_back_in": {
+        "id": "Tekan tombol apa saja untuk selesai (otomatis dalam {n} dtk)",
+        "en": "Press any key or button to finish (automatically in {n} s)",
+    },
+    "bay_provisional": {
+        "id": "Nilai sementara dari stasiun: hasil tersimpan dan dikirim saat server kembali",
+        "en": "Provisional score from the station: the run is kept and sent when the server returns",
+    },
+    "bay_rejected": {
+        "id": "Server menolak run ini; operator menemukannya di folder outbox/rejected",
+        "en": "The server refused this run; the operator finds it in outbox/rejected",
+    },
 }
 
 WARNING_KINDS = (

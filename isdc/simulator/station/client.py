@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
@@ -45,6 +45,15 @@ class UploadAnswer:
     passed: bool
     report_url: str
     repeated: bool  # 200: the server already had this run
+
+
+class ServerApi(Protocol):
+    """What station mode asks of the server (:class:`StationClient`, or a wrapper of it)."""
+
+    def station(self) -> dict[str, Any]: ...
+    def next_assignment(self) -> dict[str, Any] | None: ...
+    def upload(self, data: bytes) -> UploadAnswer: ...
+    def report(self, run_id: str) -> dict[str, Any]: ...
 
 
 class StationClient:
@@ -103,6 +112,13 @@ class StationClient:
             )
         except (KeyError, TypeError, ValueError):
             raise Unreachable("the server's answer was not understood; will try again") from None
+
+    def report(self, run_id: str) -> dict[str, Any]:
+        """The server's score report of a run this station uploaded (SPEC 7 JSON)."""
+        body = _json(self._request("GET", f"/runs/{run_id}"))
+        if "score" not in body:
+            raise Unreachable("the server's report was not understood")
+        return body
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

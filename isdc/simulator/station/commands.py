@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
-from isdc.simulator.station.client import StationClient, TokenRefused
+from isdc.simulator.station.background import BackgroundClient
+from isdc.simulator.station.client import ServerApi, StationClient, TokenRefused
 from isdc.simulator.station.mode import (
     Station,
     StationConfig,
@@ -20,7 +22,7 @@ from isdc.simulator.station.mode import (
     window_drive,
 )
 from isdc.simulator.station.outbox import Outbox, default_folder
-from isdc.simulator.station.screens import TextScreen
+from isdc.simulator.station.screens import LeaveStation, StationScreen, TextScreen
 from isdc.simulator.station.uploader import Backoff, Uploader
 
 EXIT_KEPT = 3
@@ -50,7 +52,7 @@ def _optional_frontend():  # type: ignore[no-untyped-def]
     from isdc.simulator.cli import _optional
 
     module = _optional("isdc.simulator.frontend")
-    return module if module is not None and hasattr(module, "drive") else None
+    return module if module is not None and hasattr(module, "open_bay") else None
 
 
 def outbox_of(args: argparse.Namespace) -> Outbox:
@@ -67,40 +69,66 @@ def station(args: argparse.Namespace) -> int:
     driver = args.driver or ("autopilot" if args.headless else "keyboard")
     if args.headless and not driver.startswith("autopilot"):
         raise _cli_error(f"--headless drives with an autopilot, not {driver}", 2)
-    if args.headless:
-        drive = headless_drive(driver)
-    else:
-        frontend = _optional_frontend()
-        if frontend is None:
-            raise _cli_error(
-                "the pygame front end is not installed in this build; use --headless with "
-                "--driver autopilot",
-                2,
-            )
-        drive = window_drive(driver, args.lang, args.fullscreen, args.controls)
+    outbox = outbox_of(args)
+    client: ServerApi = StationClient(server, token)
     config = StationConfig(
         driver=driver,
         headless=args.headless,
         once=args.once,
         poll_seconds=args.poll,
-        brief_seconds=args.brief_seconds,
+        # In the window the start screen shows the brief until the trainee starts.
+        brief_seconds=args.brief_seconds if args.headless else 0.0,
         max_wait=args.max_wait,
         lang=args.lang,
     )
-    screen = TextScreen(args.lang)
+    if args.headless:
+        screen: StationScreen = TextScreen(args.lang)
+        drive = headless_drive(driver)
+        sleep = time.sleep
+    else:
+        bay = _bay_window(args, driver, server, outbox)
+        screen, sleep = bay, bay.wait
+        client = BackgroundClient(client, bay.pump, bay.observe)
+        drive = window_drive(driver, args.lang, args.fullscreen, args.controls, window=bay.surface)
     runner = Station(
-        client=StationClient(server, token),
-        outbox=outbox_of(args),
-        screen=screen,
-        config=config,
-        drive=drive,
+        client=client, outbox=outbox, screen=screen, config=config, drive=drive, sleep=sleep
     )
     try:
         return runner.run()
     except StationStopped as exc:
         raise _cli_error(str(exc), exc.code) from None
+    except LeaveStation:
+        waiting = len(outbox.pending())
+        kept = f"; {waiting} run(s) wait in {outbox.folder} for the next start" if waiting else ""
+        print(f"Station closed{kept}.")
+        return 0
     finally:
         screen.close()
+
+
+def _bay_window(args: argparse.Namespace, driver: str, server: str, outbox: Outbox) -> Any:
+    """The bay's window (the front end's ``BayScreen``), or a one-line error."""
+    frontend = _optional_frontend()
+    if frontend is None:
+        raise _cli_error(
+            "the pygame front end is not installed in this build; use --headless with "
+            "--driver autopilot",
+            2,
+        )
+    from isdc.simulator.frontend.app import FrontEndError
+
+    try:
+        return frontend.open_bay(
+            driver=driver,
+            controls=args.controls,
+            lang=args.lang,
+            server=server,
+            outbox=outbox,
+            fullscreen=args.fullscreen,
+            summary_seconds=args.summary_seconds,
+        )
+    except FrontEndError as exc:
+        raise _cli_error(str(exc)) from None
 
 
 def upload(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 
 from isdc import telemetry
 from isdc.simulator.scenario import ScenarioError
-from isdc.simulator.station.client import StationClient, TokenRefused, Unreachable
+from isdc.simulator.station.client import ApiError, ServerApi, TokenRefused, Unreachable
 from isdc.simulator.station.outbox import Outbox
 from isdc.simulator.station.screens import RunSummary, StationScreen
 from isdc.simulator.station.uploader import Backoff, Uploader
@@ -56,7 +56,7 @@ Drive = Callable[[dict[str, Any], dict[str, Any]], telemetry.Telemetry]
 
 @dataclass
 class Station:
-    client: StationClient
+    client: ServerApi
     outbox: Outbox
     screen: StationScreen
     config: StationConfig
@@ -92,6 +92,7 @@ class Station:
                 if self.config.once:
                     raise StationStopped(str(exc)) from None
                 self.screen.notice(str(exc))
+                self.screen.waiting(info)
                 continue
             if self.config.once:
                 return self._finish(path)
@@ -119,15 +120,30 @@ class Station:
             self.screen.notice(str(exc))
         if delivery is not None and delivery.answer is not None:
             a = delivery.answer
-            self.screen.summary(assignment, RunSummary(a.score, a.passed, a.report_url))
+            report = self._server_report(a.run_id) or local_report(tel)
+            self.screen.summary(
+                assignment, RunSummary(a.score, a.passed, a.report_url, report=report, run=tel)
+            )
             return path
-        score, passed = local_score(tel)
+        report = local_report(tel)
+        score = None if report is None else float(report["score"])
+        passed = None if report is None else bool(report["passed"])
         if delivery is not None and delivery.rejected:
             self.screen.summary(assignment, RunSummary(score, passed, provisional=True,
-                                                       rejected=delivery.rejected))  # fmt: skip
+                                                       rejected=delivery.rejected, report=report,
+                                                       run=tel))  # fmt: skip
         else:
-            self.screen.summary(assignment, RunSummary(score, passed, provisional=True, kept=True))
+            self.screen.summary(assignment, RunSummary(score, passed, provisional=True, kept=True,
+                                                       report=report, run=tel))  # fmt: skip
         return path
+
+    def _server_report(self, run_id: str) -> dict[str, Any] | None:
+        """The server's report of a run it just scored (its rubric is the one that counts);
+        one try: the station's own report stands in when it does not answer."""
+        try:
+            return self.client.report(run_id)
+        except ApiError:
+            return None
 
     def _finish(self, path: Path) -> int:
         """--once: the run must reach the server (or be rejected) before the command ends."""
@@ -176,15 +192,15 @@ class Station:
         self.sleep(seconds)
 
 
-def local_score(tel: telemetry.Telemetry) -> tuple[float | None, bool | None]:
-    """The score the station can work out itself, shown while the server has not answered."""
+def local_report(tel: telemetry.Telemetry) -> dict[str, Any] | None:
+    """The score report the station can work out itself (shown while the server has not
+    answered), as SPEC 7 JSON; None without a rubric for the scenario."""
     try:
         from isdc.scoring import score
 
-        report = score(tel)
+        return score(tel).to_dict()
     except Exception:  # noqa: BLE001 - no rubric here, or an odd run: show no provisional score
-        return None, None
-    return round(report.score, 1), report.passed
+        return None
 
 
 def headless_drive(driver: str) -> Drive:
@@ -209,11 +225,17 @@ def headless_drive(driver: str) -> Drive:
 
 
 def window_drive(
-    driver: str, lang: str, fullscreen: bool = False, controls: Path | None = None
+    driver: str,
+    lang: str,
+    fullscreen: bool = False,
+    controls: Path | None = None,
+    window: Any = None,
 ) -> Drive:
     """Drive assignments in the pygame window with the bay's controls (keyboard or wheel):
-    the front end's start screen shows the trainee's name and the brief, then the countdown,
-    the drive and its end screen."""
+    the front end's start screen shows the trainee's name and the brief, then the countdown
+    and the drive. In the station's own ``window`` (a pygame surface) the window stays open
+    and the station's screen shows the score; without one the front end opens a window and
+    shows its end screen."""
     from isdc.simulator import frontend, load_scenario
     from isdc.simulator.frontend.app import FrontEndError
 
@@ -233,6 +255,7 @@ def window_drive(
                 started_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 assignment=assignment["assignment_id"],
                 controls=controls,
+                **({"window": window, "end_screen": False} if window is not None else {}),
             )
         except FrontEndError as exc:
             raise StationStopped(str(exc)) from None

@@ -1,16 +1,19 @@
 """What a station shows between runs: waiting (with the bay's name), the brief, the score.
 
-``TextScreen`` writes these as lines on standard output (headless stations, tests, logs). A
-pygame front end can provide full-screen versions with the same methods; station mode uses
-``isdc.simulator.frontend.StationScreen`` when the front end has one and the station is not
-headless.
+``TextScreen`` writes these as lines on standard output (headless stations, tests, logs). The
+pygame front end provides the full-screen version with the same methods
+(``isdc.simulator.frontend.station_screen.BayScreen``); station mode uses it when the station
+is not headless.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from isdc.telemetry import Telemetry
 
 WORDS = {
     "waiting": {"id": "Menunggu tugas berikutnya", "en": "Waiting for the next assignment"},
@@ -41,6 +44,12 @@ VEHICLES = {
 }
 
 
+class LeaveStation(Exception):
+    """The operator closed the station (Esc and confirmed, or the window closed): exit 0.
+
+    Runs not yet acknowledged stay in the outbox; the next start delivers them."""
+
+
 @dataclass(frozen=True)
 class RunSummary:
     score: float | None
@@ -49,6 +58,9 @@ class RunSummary:
     provisional: bool = False  # scored on the station: the server does not have it yet
     kept: bool = False  # waiting in the outbox
     rejected: str | None = None
+    # The score report (SPEC 7 JSON): the server's when it answered, else the station's own.
+    report: dict[str, Any] | None = None
+    run: Telemetry | None = None  # the run itself (its outcome and events for the summary)
 
 
 class StationScreen(Protocol):

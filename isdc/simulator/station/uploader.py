@@ -16,7 +16,7 @@ from pathlib import Path
 
 from isdc.simulator.station.client import (
     Rejected,
-    StationClient,
+    ServerApi,
     TokenRefused,
     Unreachable,
     UploadAnswer,
@@ -59,7 +59,7 @@ class Backoff:
 class Uploader:
     def __init__(
         self,
-        client: StationClient,
+        client: ServerApi,
         outbox: Outbox,
         *,
         backoff: Backoff | None = None,
