@@ -21,7 +21,13 @@ from isdc.simulator.frontend.bay_screens import OFFLINE, ONLINE
 from isdc.simulator.frontend.station_screen import BayScreen
 from isdc.simulator.station.background import BackgroundClient
 from isdc.simulator.station.client import Unreachable, UploadAnswer
-from isdc.simulator.station.mode import Station, StationConfig, local_report, window_drive
+from isdc.simulator.station.mode import (
+    CannotDrive,
+    Station,
+    StationConfig,
+    local_report,
+    window_drive,
+)
 from isdc.simulator.station.outbox import Outbox
 from isdc.simulator.station.screens import LeaveStation, RunSummary
 from tests.runs.helpers import run_bytes
@@ -231,6 +237,62 @@ def test_a_run_driven_while_the_server_is_away_shows_a_provisional_score_and_is_
     assert len(bay.outbox.pending()) == 1 and server.uploads == []
     assert bay.connection == OFFLINE
     assert bay.state().outbox == 1
+
+
+def test_without_the_servers_report_the_station_shows_its_own_details_with_the_servers_score(
+    bay, monkeypatch
+) -> None:
+    server = FakeServer([ASSIGNMENT])
+
+    def no_report(run_id: str) -> dict[str, Any]:
+        raise Unreachable("the server answered 503 (busy)")
+
+    monkeypatch.setattr(server, "report", no_report)
+    tel = telemetry.read(run_bytes(driver="autopilot-aggressive", assignment=7))
+    shown = []
+    monkeypatch.setattr(
+        "isdc.simulator.frontend.station_screen.draw_end",
+        lambda *args, **kwargs: shown.append(args[7]),  # the report the end screen draws
+    )
+    station = Station(
+        client=BackgroundClient(server, bay.pump, bay.observe),
+        outbox=bay.outbox,
+        screen=bay,
+        config=StationConfig(headless=False),
+        drive=lambda info, assignment: tel,
+    )
+    station.serve(INFO, ASSIGNMENT)
+    result = bay.calls.summaries[0]
+    own = local_report(tel)
+    assert not result.provisional and result.report == own  # details: the station's own
+    assert shown and shown[0]["score"] == 88.5 and shown[0]["passed"] is True  # the server's
+    assert shown[0]["findings"] == own["findings"] and own["score"] != 88.5
+
+
+def test_an_assignment_the_bay_cannot_drive_goes_back_to_waiting(tmp_path) -> None:
+    calls = Calls()
+    server = FakeServer([ASSIGNMENT, {**ASSIGNMENT, "assignment_id": 8}])
+
+    class Stop(Exception):
+        pass
+
+    def drive(info, assignment):  # type: ignore[no-untyped-def]
+        if assignment["assignment_id"] == 7:
+            raise CannotDrive("the trainee left the start screen without driving")
+        return telemetry.read(run_bytes(assignment=8))
+
+    def sleep(seconds: float) -> None:
+        raise Stop()  # nothing more to fetch: the test is over
+
+    station = Station(server, Outbox(tmp_path), calls, StationConfig(), drive, sleep=sleep)
+    with pytest.raises(Stop):
+        station.run()
+    assert calls.names == [
+        "waiting", "brief", "driving",
+        "notice: the trainee left the start screen without driving", "waiting",
+        "brief", "driving", "summary", "waiting",
+    ]  # fmt: skip
+    assert len(server.uploads) == 1
 
 
 # ----------------------------------------------------------------------------- responsive

@@ -11,11 +11,13 @@ import uuid
 from pathlib import Path
 
 import pygame
+import pytest
 from sqlalchemy import func, select
 
 from isdc.models import AssignmentStatus, Run
+from isdc.models import Station as StationModel
 from isdc.simulator import cli
-from isdc.simulator.station.client import StationClient
+from isdc.simulator.station.client import StationClient, Unreachable
 from isdc.simulator.station.mode import Station, StationConfig, headless_drive
 from isdc.simulator.station.outbox import Outbox
 from isdc.simulator.station.screens import TextScreen
@@ -263,3 +265,36 @@ def test_a_trainee_who_leaves_the_start_screen_drives_nothing(
     err = capsys.readouterr().err
     assert code == 1 and "left the start screen" in err and len(err.strip().splitlines()) == 1
     assert runs_stored(db_session) == 0 and Outbox(tmp_path).pending() == []
+
+
+def test_the_summary_shows_the_servers_report_of_the_run(app, bay, db_session, tmp_path) -> None:
+    """After the upload the station asks for the run's report (the server's rubric counts)
+    and hands it to the screen with the run; another station cannot read it."""
+    summaries = []
+
+    class Screen(TextScreen):
+        def summary(self, assignment, result):  # type: ignore[no-untyped-def]
+            summaries.append(result)
+            super().summary(assignment, result)
+
+    with LiveServer(app) as server:
+        station = Station(
+            client=StationClient(server.url, bay.token),
+            outbox=Outbox(tmp_path),
+            screen=Screen("en"),
+            config=StationConfig(once=True, poll_seconds=0.1, max_wait=60),
+            drive=headless_drive("autopilot"),
+        )
+        assert station.run() == 0
+        run = db_session.scalar(select(Run))
+        other = StationModel(site=bay.station.site, name="SIM-02")
+        other_token = other.issue_token()
+        db_session.add(other)
+        db_session.commit()
+        with pytest.raises(Unreachable, match="404"):
+            StationClient(server.url, other_token).report(str(run.id))
+    result = summaries[0]
+    assert result.report is not None and result.run is not None
+    assert result.report["score"] == result.score == run.score
+    assert result.report["rubric"]["scenario"] == "braking_zone"
+    assert result.run.run_id == str(run.id) and not result.provisional

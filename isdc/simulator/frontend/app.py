@@ -260,6 +260,27 @@ class Session:
             pygame.display.flip()
             self.clock.tick(self.opts.max_fps)
 
+    def run(self) -> telemetry.Telemetry | None:
+        """Start screen, countdown, drive, end screen; the telemetry, or None when the trainee
+        left at the start screen."""
+        if not self.start_screen():
+            return None
+        pygame.event.clear()
+        self.driver.reset(self.view)
+        if self.countdown():
+            self.drive()
+        else:
+            self.sim.abort("window closed")
+        tel = self.sim.telemetry()
+        if self.closed:
+            return tel
+        if self.opts.end_screen:
+            report, available = score_report(tel) if self.opts.show_score else (None, True)
+            self.end_screen(tel, report, available)
+        else:
+            self._frame(0.0)  # the run's last moment stays behind the caller's screens
+        return tel
+
     def end_screen(self, tel: telemetry.Telemetry, report: dict | None, available: bool) -> None:
         o = self.opts
         self._frame(0.0)
@@ -304,31 +325,13 @@ def drive_scenario(scenario: Scenario, opts: DriveOptions) -> telemetry.Telemetr
         title = f"{tr('app', opts.lang)} - {scenario.title(opts.lang)}"
         screen = open_window(title, opts.fullscreen) if own_window else opts.window
         session = Session(scenario, opts, screen, driver)
-        tel = _run_session(session, opts)
+        tel = session.run()
         if session.closed and not own_window:
             pygame.event.post(pygame.event.Event(pygame.QUIT))
         return tel
     finally:
         if own_window:
             pygame.quit()
-
-
-def _run_session(session: Session, opts: DriveOptions) -> telemetry.Telemetry | None:
-    if not session.start_screen():
-        return None
-    pygame.event.clear()
-    session.driver.reset(session.view)
-    if session.countdown():
-        session.drive()
-    else:
-        session.sim.abort("window closed")
-    tel = session.sim.telemetry()
-    if not session.closed and opts.end_screen:
-        report, available = score_report(tel) if opts.show_score else (None, True)
-        session.end_screen(tel, report, available)
-    elif not session.closed:
-        session._frame(0.0)  # the last moment of the run stays behind the caller's screens
-    return tel
 
 
 def run_command(args: argparse.Namespace, scenario: Scenario) -> int:

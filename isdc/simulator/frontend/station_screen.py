@@ -253,8 +253,10 @@ def draw_summary(
         note = tr("bay_provisional", lang)
     footer = tr("bay_back_in", lang).format(n=max(1, math.ceil(seconds_left)))
     report = result.report
-    if report is None and result.score is not None:
-        report = {"score": result.score, "passed": bool(result.passed)}
+    if result.score is not None:
+        # The score shown is the one the station was given (the server's when it answered),
+        # even when the details come from the station's own report.
+        report = {**(report or {}), "score": result.score, "passed": bool(result.passed)}
     tel = result.run
     if tel is None:  # a screen used without the run itself: the score alone
         score = "-" if result.score is None else f"{num(result.score, 1, lang)} / 100"
