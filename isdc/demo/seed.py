@@ -176,6 +176,9 @@ def seed_demo(db: Session, site: Site, today: date, seed: int = DEFAULT_SEED) ->
         _instructors(db, demo)
         _users(db, demo)
         _sessions(db, demo)
+        from isdc.demo.backoffice import extend_demo  # imports this module
+
+        extend_demo(db, demo)
         db.flush()
         check_no_double_booking(demo.sessions)
     audit(

@@ -275,15 +275,32 @@ class SkillNote:
 def latest_notes(
     db: Session, session_ids: Iterable[int], limit_per_session: int = 3
 ) -> dict[int, list[SkillNote]]:
-    """The latest notes written about trainees of each session, newest first (the
-    instructor's "today" view). One query; at most ``limit_per_session`` per session."""
+    """The latest notes about the trainees of each session, newest first (the instructor's
+    "today" view): written in this session or in an earlier session of the same course, so
+    a trainee repeating the course arrives with their notes. Two queries; at most
+    ``limit_per_session`` notes per session."""
     ids = sorted(set(session_ids))
     result: dict[int, list[SkillNote]] = {i: [] for i in ids}
     if not ids:
         return result
+    # (trainee, course) -> the sessions of these that the trainee holds a place in.
+    wanted: dict[tuple[int, int], list[tuple[int, datetime]]] = {}
+    for session_id, course_id, starts_at, trainee_id in db.execute(
+        select(CourseSession.id, CourseSession.course_id, CourseSession.starts_at,
+               Enrolment.trainee_id)
+        .join(Enrolment, Enrolment.session_id == CourseSession.id)
+        .where(CourseSession.id.in_(ids), Enrolment.status.in_(PLACE_HOLDING))
+    ):  # fmt: skip
+        wanted.setdefault((trainee_id, course_id), []).append((session_id, starts_at))
+    if not wanted:
+        return result
+    trainee_ids = sorted({t for t, _ in wanted})
+    course_ids = sorted({c for _, c in wanted})
     rows = db.execute(
         select(
-            Enrolment.session_id,
+            Enrolment.trainee_id,
+            CourseSession.course_id,
+            CourseSession.starts_at,
             Trainee.full_name,
             CourseSkill.name_id,
             CourseSkill.name_en,
@@ -291,13 +308,19 @@ def latest_notes(
             SkillAssessment.assessed_at,
         )
         .join(Enrolment, Enrolment.id == SkillAssessment.enrolment_id)
+        .join(CourseSession, CourseSession.id == Enrolment.session_id)
         .join(Trainee, Trainee.id == Enrolment.trainee_id)
         .join(CourseSkill, CourseSkill.id == SkillAssessment.skill_id)
-        .where(Enrolment.session_id.in_(ids), SkillAssessment.notes.is_not(None))
+        .where(
+            Enrolment.trainee_id.in_(trainee_ids),
+            CourseSession.course_id.in_(course_ids),
+            SkillAssessment.notes.is_not(None),
+        )
         .order_by(SkillAssessment.assessed_at.desc(), SkillAssessment.id.desc())
-        .limit(limit_per_session * len(ids) * 4)
     )
-    for session_id, name, skill_id_name, skill_en_name, notes, at in rows:
-        if len(result[session_id]) < limit_per_session:
-            result[session_id].append(SkillNote(name, skill_id_name, skill_en_name, notes, at))
+    for trainee_id, course_id, written_in, name, skill_id_name, skill_en_name, notes, at in rows:
+        for session_id, starts_at in wanted.get((trainee_id, course_id), []):
+            # Notes from this session or an earlier one, never from a later one.
+            if written_in <= starts_at and len(result[session_id]) < limit_per_session:
+                result[session_id].append(SkillNote(name, skill_id_name, skill_en_name, notes, at))
     return result

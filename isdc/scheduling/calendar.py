@@ -235,7 +235,8 @@ def _attach_people_and_places(
         select(SessionInstructor.session_id, Instructor.rank, Instructor.full_name)
         .join(Instructor, Instructor.id == SessionInstructor.instructor_id)
         .where(SessionInstructor.session_id.in_(session_ids))
-        .order_by(SessionInstructor.session_id, SessionInstructor.role, Instructor.full_name)
+        # The lead first ("lead" sorts after "assistant").
+        .order_by(SessionInstructor.session_id, SessionInstructor.role.desc(), Instructor.full_name)
     ):
         instructors[session_id].append(f"{rank} {name}" if rank else name)
     places: dict[int, list[tuple[datetime, datetime, str, FacilityKind, bool]]] = defaultdict(list)

@@ -106,6 +106,11 @@ def weekday_name(day: date) -> str:
     return format_date(day, "EEE", locale=locale_code())
 
 
+def month_name(day: date) -> str:
+    """ "November 2026" in the reader's language."""
+    return format_date(day, "LLLL y", locale=locale_code())
+
+
 def weekday_names(iso_days: str) -> str:
     """Open days as people write them: "Sen–Sab", "Sen, Rab, Jum" ("1234567" = every day)."""
     numbers = sorted({int(c) for c in iso_days if c.isdigit() and 1 <= int(c) <= 7})
@@ -120,4 +125,6 @@ def weekday_names(iso_days: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(explain_clash=explain_clash, explain_violation=explain_violation)
-    app.jinja_env.globals.update(weekday_name=weekday_name, weekday_names=weekday_names)
+    app.jinja_env.globals.update(
+        weekday_name=weekday_name, weekday_names=weekday_names, month_name=month_name
+    )

@@ -142,7 +142,8 @@ def instructor_names(db: Session, session_ids: list[int]) -> dict[int, list[str]
         select(SessionInstructor.session_id, Instructor.rank, Instructor.full_name)
         .join(Instructor, Instructor.id == SessionInstructor.instructor_id)
         .where(SessionInstructor.session_id.in_(session_ids))
-        .order_by(SessionInstructor.session_id, SessionInstructor.role, Instructor.full_name)
+        # The lead first ("lead" sorts after "assistant").
+        .order_by(SessionInstructor.session_id, SessionInstructor.role.desc(), Instructor.full_name)
     ):
         names[session_id].append(f"{rank} {name}" if rank else name)
     return names
