@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from isdc.models import CourseCategory, InstructorQualification, Role, VehicleKind
+from isdc.models import CourseCategory, InstructorQualification, Role, UiLocale, VehicleKind
 from isdc.models.base import local_today
 from isdc.scheduling.sessions import FacilityBlock, SessionPlan
 from tests.conftest import login
@@ -74,9 +74,11 @@ def sched(make, db_session) -> Scheduling:
 
 @pytest.fixture
 def staff_client(app, make):  # type: ignore[no-untyped-def]
-    """A signed-in client for a role: ``staff_client(Role.ADMIN)``."""
+    """A signed-in client for a role: ``staff_client(Role.ADMIN)`` (English by default)."""
 
     def sign_in(role: Role = Role.ADMIN, **fields):  # type: ignore[no-untyped-def]
+        # English, so that assertions read like the msgids; Indonesian pages are tested apart.
+        fields.setdefault("locale", UiLocale.ENGLISH)
         user = make.user(role, **fields)
         client = app.test_client()
         assert login(client, user.username, PASSWORD).status_code == 302
@@ -84,3 +86,17 @@ def staff_client(app, make):  # type: ignore[no-untyped-def]
         return client
 
     return sign_in
+
+
+def form_post(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    """POST like a browser: with the CSRF token of the page the form is on (``page``,
+    default ``url``)."""
+    from tests.conftest import csrf_from
+
+    html = client.get(page or url).get_data(as_text=True)
+    payload = {"csrf_token": csrf_from(html), **(data or {})}
+    return client.post(url, data=payload, **kwargs)
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    return response.get_data(as_text=True)

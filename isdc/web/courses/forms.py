@@ -73,7 +73,7 @@ class CourseForm(FlaskForm):
         _l("Minimum attendance (%)"),
         default=100,
         validators=[InputRequired(_l("Enter the minimum attendance.")),
-                    NumberRange(0, 100, _l("Between 0 and 100 %."))],
+                    NumberRange(0, 100, _l("A percentage from 0 to 100."))],
     )  # fmt: skip
     requires_practical_signoff = BooleanField(_l("Practical assessment signed off"), default=True)
     certificate_validity_months = IntegerField(
