@@ -91,12 +91,25 @@ def attendance_summaries(
 
 def attendance_sheet(db: Session, session: CourseSession, day: date) -> dict[int, Attendance]:
     """Enrolment id -> the attendance recorded on ``day`` (absent from the map: not yet)."""
-    rows = db.scalars(
-        select(Attendance)
+    return attendance_sheets(db, [session.id], day)[session.id]
+
+
+def attendance_sheets(
+    db: Session, session_ids: Iterable[int], day: date
+) -> dict[int, dict[int, Attendance]]:
+    """Session id -> enrolment id -> the attendance of ``day``, for several sessions in one
+    query (the instructor's day)."""
+    ids = sorted(set(session_ids))
+    sheets: dict[int, dict[int, Attendance]] = {i: {} for i in ids}
+    if not ids:
+        return sheets
+    for row, session_id in db.execute(
+        select(Attendance, Enrolment.session_id)
         .join(Enrolment, Enrolment.id == Attendance.enrolment_id)
-        .where(Enrolment.session_id == session.id, Attendance.day == day)
-    )
-    return {row.enrolment_id: row for row in rows}
+        .where(Enrolment.session_id.in_(ids), Attendance.day == day)
+    ):
+        sheets[session_id][row.enrolment_id] = row
+    return sheets
 
 
 def record_attendance(

@@ -27,7 +27,7 @@ from isdc.models import (
 )
 from isdc.models.audit import audit
 from isdc.scheduling.assessment import latest_notes, latest_ratings
-from isdc.scheduling.attendance import attendance_sheet, attendance_summaries
+from isdc.scheduling.attendance import attendance_sheets, attendance_summaries
 from isdc.scheduling.calendar import CalendarView, build_calendar, calendar_window
 from isdc.scheduling.events import BackOfficeEvent
 from isdc.scheduling.feeds import ensure_feed, feed_for
@@ -142,7 +142,7 @@ def today() -> Any:
         )
     slots = queries.slots_of_day(db.session, instructor.id, day, tz) if instructor else []
     session_ids = sorted({s.session.id for s in slots})
-    sheets = {s.session.id: attendance_sheet(db.session, s.session, day) for s in slots}
+    sheets = attendance_sheets(db.session, session_ids, day)
     notes = latest_notes(db.session, session_ids)
     instructors = (
         db.session.execute(

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from isdc.models import (
     Booking,
@@ -261,6 +261,7 @@ def slots_of_day(db: Session, instructor_id: int, day: date, tz: ZoneInfo) -> li
     end = start + timedelta(days=1)
     rows = db.execute(
         select(SessionSlot, CourseSession)
+        .options(joinedload(CourseSession.course))
         .join(CourseSession, CourseSession.id == SessionSlot.session_id)
         .join(SessionInstructor, SessionInstructor.session_id == CourseSession.id)
         .where(SessionInstructor.instructor_id == instructor_id,
