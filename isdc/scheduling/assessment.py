@@ -106,9 +106,13 @@ def _can_be_assessed(enrolment: Enrolment, now: datetime) -> list[RuleViolation]
     session = enrolment.session
     if session.status == SessionStatus.CANCELLED:
         problems.append(RuleViolation("session", N_("This session is cancelled.")))
-    elif session.starts_at > now:
+    elif (
+        session.starts_at.astimezone(session.site.tzinfo).date()
+        > now.astimezone(session.site.tzinfo).date()
+    ):
+        # From the first day on (also before its first hour: instructors prepare early).
         problems.append(
-            RuleViolation("session", N_("Skills are rated once the session has started."))
+            RuleViolation("session", N_("Skills are rated from the session's first day on."))
         )
     return problems
 

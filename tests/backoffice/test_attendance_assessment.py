@@ -164,5 +164,5 @@ def test_rating_refusals(db_session, running, make):
         rate_skills(db_session, a, {other_skill.id: (3, None)}, assessor_id=None)
     future = make.session(session.course, days=[local_today() + timedelta(days=5)])
     e = make.enrolment(make.trainee(), future)
-    with pytest.raises(InvalidRecord, match="once the session has started"):
+    with pytest.raises(InvalidRecord, match="first day"):
         rate_skills(db_session, e, {session.course.skills[0].id: (3, None)}, assessor_id=None)
