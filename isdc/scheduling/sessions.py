@@ -506,3 +506,83 @@ def clashes_by_day(clashes: Sequence[Clash]) -> dict[date, list[Clash]]:
     for clash in clashes:
         grouped.setdefault(clash.day, []).append(clash)
     return grouped
+
+
+def change_instructors(
+    db: Session,
+    site: Site,
+    session: CourseSession,
+    instructor_ids: Sequence[int],
+    *,
+    today: date,
+    created_by_id: int | None = None,
+) -> None:
+    """Give a session other instructors (the first leads) from today on - e.g. when one goes
+    on leave. Days already past keep who taught them. Newcomers are checked like a new
+    booking (other sessions, leave, qualification, weekly hours); raises
+    :class:`SchedulingConflict` or :class:`InvalidRecord`. The caller commits."""
+    _require_planned(session)
+    wanted = list(instructor_ids)
+    if not wanted:
+        raise InvalidRecord([RuleViolation("instructors", N_("Choose at least one instructor."))])
+    if len(set(wanted)) != len(wanted):
+        raise InvalidRecord([RuleViolation("instructors", N_("An instructor is chosen twice."))])
+    tz = site.tzinfo
+    hold_schedule_lock(db)
+    coming = [s for s in session.slots if s.starts_at.astimezone(tz).date() >= today]
+    if not coming:
+        raise InvalidRecord([RuleViolation("instructors", N_("This session is over."))])
+    coming_ids = {s.id for s in coming}
+    bookings = [
+        b
+        for b in active_bookings(db, session.id)
+        if b.resource_kind == ResourceKind.INSTRUCTOR and b.slot_id in coming_ids
+    ]
+    current = {b.instructor_id for b in bookings}
+    added = [i for i in wanted if i not in current]
+    requests = [
+        BookingRequest(ResourceKind.INSTRUCTOR, i, slot.starts_at, slot.ends_at,
+                       slot.starts_at.astimezone(tz).date())
+        for i in added
+        for slot in coming
+    ]  # fmt: skip
+    resources = load_resources(db, requests)
+    if any(i not in resources.instructors or resources.instructors[i].site_id != site.id
+           for i in added):  # fmt: skip
+        raise InvalidRecord([RuleViolation("instructors", N_("Unknown instructor."))])
+    if clashes := find_clashes(db, requests, tz, course=session.course, resources=resources):
+        raise SchedulingConflict(clashes)
+    now = utcnow()
+    for booking in bookings:
+        if booking.instructor_id not in wanted:
+            booking.status = BookingStatus.CANCELLED
+            booking.cancelled_at = now
+    for request in requests:
+        slot = next(s for s in coming if s.starts_at == request.starts_at)
+        db.add(_booking(session, slot, request, created_by_id))
+    still_teaching = {
+        b.instructor_id
+        for b in active_bookings(db, session.id)
+        if b.resource_kind == ResourceKind.INSTRUCTOR and b.slot_id not in coming_ids
+    }
+    for link in list(session.instructors):
+        if link.instructor_id not in wanted and link.instructor_id not in still_teaching:
+            session.instructors.remove(link)
+    linked = {link.instructor_id: link for link in session.instructors}
+    for index, instructor_id in enumerate(wanted):
+        role = InstructorRole.LEAD if index == 0 else InstructorRole.ASSISTANT
+        if instructor_id in linked:
+            linked[instructor_id].role = role
+        else:
+            session.instructors.append(SessionInstructor(instructor_id=instructor_id, role=role))
+    for link in session.instructors:
+        if link.instructor_id not in wanted:
+            link.role = InstructorRole.ASSISTANT  # taught earlier days only
+    audit(db, BackOfficeEvent.RESCHEDULE, session, instructors=wanted, from_day=today)
+    try:
+        db.flush()
+    except IntegrityError as error:
+        if not is_overlap_refusal(error):
+            raise
+        db.rollback()
+        raise SchedulingConflict(find_clashes(db, requests, tz), raced=True) from error

@@ -331,3 +331,21 @@ def test_feeds_public_by_token_and_regenerated(app, staff_client, db_session, sc
     assert anonymous.get("/feeds/x.ics").status_code == 404
     login(anonymous, "nobody", PASSWORD)
     assert anonymous.get("/feeds/" + "A" * 43 + ".ics").status_code == 404
+
+
+def test_instructors_of_a_session_can_be_changed(staff_client, db_session, sched, monday):
+    session = sched.make.session(sched.course, days=[monday], instructors=[sched.instructor],
+                                 name="DDC A")  # fmt: skip
+    busy = sched.qualified_instructor(full_name="Sibuk")
+    sched.make.session(sched.course, days=[monday], instructors=[busy], name="DDC Lain")
+    client = staff_client(Role.ADMIN)
+    page = f"/schedule/sessions/{session.id}/edit"
+    refused = form_post(client, f"/schedule/sessions/{session.id}/instructors",
+                        {"lead": str(busy.id)}, page=page)  # fmt: skip
+    assert refused.status_code == 409 and "Sibuk is already booked for DDC Lain" in text(refused)
+    free = sched.qualified_instructor(full_name="Bebas")
+    done = form_post(client, f"/schedule/sessions/{session.id}/instructors",
+                     {"lead": str(free.id), "assistants": [str(sched.instructor.id)]}, page=page)  # fmt: skip
+    assert done.status_code == 302
+    summary = text(client.get(f"/schedule/sessions/{session.id}")).split('id="session-summary"')[1]
+    assert summary.index("Bebas") < summary.index("Agus Prasetyo")

@@ -319,3 +319,29 @@ def test_days_are_checked_on_the_sites_calendar(db_session, site, sched):
     check = check_plan(db_session, site, sched.plan([monday]), local_today())
     assert check.days[0].starts_at.astimezone(site.tzinfo).date() == monday
     assert check.clashes == []
+
+
+def test_instructors_change_from_today_on(db_session, site, sched, monday):
+    from isdc.scheduling.sessions import change_instructors
+
+    session = create_session(db_session, site, sched.plan([monday, monday + timedelta(days=1)]),
+                             today=local_today()).session  # fmt: skip
+    db_session.commit()
+    substitute = sched.qualified_instructor(full_name="Rudi Hartono")
+    unqualified = sched.make.instructor(full_name="Belum Kualifikasi")
+    with pytest.raises(SchedulingConflict) as caught:
+        change_instructors(db_session, site, session, [unqualified.id], today=local_today())
+    assert {c.kind for c in caught.value.clashes} == {ClashKind.NOT_QUALIFIED}
+    db_session.rollback()
+    change_instructors(db_session, site, session, [substitute.id], today=local_today())
+    db_session.commit()
+    active = [b for b in session.bookings if b.resource_kind == ResourceKind.INSTRUCTOR
+              and b.status == BookingStatus.ACTIVE]  # fmt: skip
+    assert {b.instructor_id for b in active} == {substitute.id} and len(active) == 2
+    assert [link.instructor_id for link in session.instructors] == [substitute.id]
+    # The freed instructor can be booked at that time again.
+    again = create_session(db_session, site, sched.plan([monday], facilities=[], name="Lain"),
+                           today=local_today())  # fmt: skip
+    assert again.skipped == []
+    with pytest.raises(InvalidRecord):
+        change_instructors(db_session, site, session, [], today=local_today())

@@ -134,3 +134,9 @@ class EnrolmentImportForm(FlaskForm):
 
 class SignOffForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the record"), validators=[Optional(), Length(max=2000)])
+
+
+class InstructorsForm(FlaskForm):
+    lead = SelectField(_l("Lead instructor"), coerce=optional_int, choices=[],
+                       validators=[InputRequired(_l("Choose the lead instructor."))])  # fmt: skip
+    assistants = SelectMultipleField(_l("Assistant instructors"), coerce=int, choices=[])

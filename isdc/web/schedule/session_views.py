@@ -18,6 +18,7 @@ from isdc.models import (
     CourseSession,
     Facility,
     Instructor,
+    InstructorRole,
     RecordStatus,
     Role,
     SessionSlot,
@@ -33,6 +34,7 @@ from isdc.scheduling.sessions import (
     FacilityBlock,
     SessionPlan,
     cancel_session,
+    change_instructors,
     check_plan,
     create_session,
     reschedule_slot,
@@ -48,7 +50,13 @@ from isdc.web.errors import abort_with
 from isdc.web.fields import options
 from isdc.web.i18n import locale_code
 from isdc.web.schedule import bp, queries
-from isdc.web.schedule.forms import MoveDayForm, ReasonForm, SessionDetailsForm, SessionForm
+from isdc.web.schedule.forms import (
+    InstructorsForm,
+    MoveDayForm,
+    ReasonForm,
+    SessionDetailsForm,
+    SessionForm,
+)
 
 STAFF = (Role.ADMIN, Role.INSTRUCTOR)
 # Where rule fields of a plan show on the form.
@@ -207,6 +215,63 @@ def session(session_id: int) -> Any:
     )
 
 
+def _instructors_form(course_session: CourseSession, formdata: bool = False) -> InstructorsForm:
+    form = InstructorsForm() if formdata else InstructorsForm(formdata=None)
+    instructors = db.session.scalars(
+        select(Instructor)
+        .where(Instructor.site_id == current_user.site_id, Instructor.status == RecordStatus.ACTIVE)
+        .order_by(Instructor.full_name)
+    ).all()
+    form.lead.choices = options(
+        [("", _("Choose an instructor"))] + [(i.id, i.display_name) for i in instructors]
+    )
+    form.assistants.choices = options((i.id, i.display_name) for i in instructors)
+    if not formdata:
+        links = sorted(course_session.instructors, key=lambda link: link.role.value, reverse=True)
+        lead = [link.instructor_id for link in links if link.role == InstructorRole.LEAD]
+        form.lead.data = lead[0] if lead else None
+        form.assistants.data = [
+            link.instructor_id for link in links if link.instructor_id not in lead
+        ]
+    return form
+
+
+def _edit_page(course_session: CourseSession, form: SessionDetailsForm,
+               instructors_form: InstructorsForm | None = None, conflict: Any = None) -> str:  # fmt: skip
+    return render_template(
+        "schedule/edit.html",
+        form=form,
+        instructors_form=instructors_form or _instructors_form(course_session),
+        s=course_session,
+        conflict=conflict,
+    )
+
+
+@bp.route("/sessions/<int:session_id>/instructors", methods=["POST"])
+@roles_required(*STAFF)
+def change_instructors_view(session_id: int) -> Any:
+    course_session = session_or_404(session_id)
+    require_manage(course_session)
+    form = _instructors_form(course_session, formdata=True)
+    details = SessionDetailsForm(obj=course_session, formdata=None)
+    if not form.validate():
+        return _edit_page(course_session, details, form), 422
+    wanted = [form.lead.data] + [a for a in form.assistants.data or [] if a != form.lead.data]
+    try:
+        change_instructors(db.session, current_user.site, course_session, wanted,
+                           today=site_today(), created_by_id=current_user.id)  # fmt: skip
+    except InvalidRecord as error:
+        db.session.rollback()
+        show_on_form(form, error, {"instructors": "lead"})
+        return _edit_page(session_or_404(session_id), details, form), 422
+    except SchedulingConflict as conflict:
+        db.session.rollback()
+        return _edit_page(session_or_404(session_id), details, form, conflict), 409
+    db.session.commit()
+    flash(_("Instructors changed from today on."), "success")
+    return redirect(url_for("schedule.session", session_id=session_id))
+
+
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit(session_id: int) -> Any:
@@ -215,7 +280,7 @@ def edit(session_id: int) -> Any:
     form = SessionDetailsForm(obj=course_session)
     if request.method == "GET" or not form.validate():
         status = 422 if request.method == "POST" else 200
-        return render_template("schedule/edit.html", form=form, s=course_session), status
+        return _edit_page(course_session, form), status
     try:
         promoted = (
             change_capacity(db.session, course_session, form.capacity.data)
@@ -225,7 +290,7 @@ def edit(session_id: int) -> Any:
     except InvalidRecord as error:
         db.session.rollback()
         show_on_form(form, error)
-        return render_template("schedule/edit.html", form=form, s=course_session), 422
+        return _edit_page(session_or_404(session_id), form), 422
     course_session.name = (form.name.data or "").strip() or course_session.name
     course_session.notes = (form.notes.data or "").strip() or None
     db.session.commit()
