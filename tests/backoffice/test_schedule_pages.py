@@ -214,9 +214,9 @@ def test_enrol_a_csv_list_over_capacity(staff_client, db_session, sched, monday)
     preview = csv_upload(client, session.id, "\n".join(lines).encode())
     page = text(preview)
     assert preview.status_code == 200 and "1 goes on the waiting list" in page
-    content = page.split('name="content" type="hidden" value="')[1].split('"')[0]
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     done = client.post(f"/schedule/sessions/{session.id}/import/confirm",
-                       data={"csrf_token": csrf_from(page), "content": content,
+                       data={"csrf_token": csrf_from(page), "token": token,
                              "file_name": "daftar.csv"})  # fmt: skip
     assert done.status_code == 302
     db_session.expire_all()

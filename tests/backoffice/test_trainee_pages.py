@@ -159,24 +159,22 @@ def test_import_preview_then_confirm(staff_client, db_session, org):
     assert count(db_session) == 0  # the preview writes nothing
     from tests.conftest import csrf_from
 
-    content = page.split('name="content" type="hidden" value="')[1].split('"')[0]
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     response = client.post("/trainees/import/confirm",
-                           data={"csrf_token": csrf_from(page), "content": content,
+                           data={"csrf_token": csrf_from(page), "token": token,
                                  "file_name": "daftar.csv"})  # fmt: skip
     assert response.status_code == 302
     assert count(db_session) == 3
-    # The same file again: every row is now a registered NIK; nothing more is written.
+    # Confirmed files are gone: a second confirmation imports nothing.
     again = client.post("/trainees/import/confirm",
-                        data={"csrf_token": csrf_from(page), "content": content,
+                        data={"csrf_token": csrf_from(page), "token": token,
                               "file_name": "daftar.csv"})  # fmt: skip
-    assert (
-        again.status_code == 409
-        and "already registered" in text(again).lower()
-        or (again.status_code == 409)
-    )
-    assert count(db_session) == 3
+    assert again.status_code == 400 and count(db_session) == 3
+    # The same file checked again: every NIK is registered now.
+    stale = upload(client, "/trainees/import", data)
+    assert stale.status_code == 422 and text(stale).count("already registered") == 3
     tampered = client.post("/trainees/import/confirm",
-                           data={"csrf_token": csrf_from(page), "content": "!!!not-base64",
+                           data={"csrf_token": csrf_from(page), "token": "../../etc/passwd",
                                  "file_name": "x.csv"})  # fmt: skip
     assert tampered.status_code == 400
 
@@ -215,3 +213,27 @@ def test_organisations(staff_client, db_session, org):
                           {"name": org.name, "kind": "company"})  # fmt: skip
     assert duplicate.status_code == 422
     assert client.get("/trainees/organisations/99999/edit").status_code == 404
+
+
+def test_confirming_after_the_records_changed_imports_nothing(staff_client, db_session, make):
+    client = staff_client(Role.ADMIN)
+    births = [date(1992, 2, 2), date(1993, 3, 3)]
+    niks = [valid_nik(b, Sex.MALE) for b in births]
+    data = "\n".join(["NIK,Nama lengkap,Tanggal lahir,Jenis kelamin"]
+                     + [f"{n},Orang {i},{b:%d/%m/%Y},L" for i, (n, b) in enumerate(zip(niks, births, strict=True))]
+                     ).encode()  # fmt: skip
+    page = text(upload(client, "/trainees/import", data))
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    make.trainee(full_name="Lebih Dulu", nik=niks[1], birth_date=births[1])  # meanwhile
+    from tests.conftest import csrf_from
+
+    response = client.post("/trainees/import/confirm",
+                           data={"csrf_token": csrf_from(page), "token": token, "file_name": "x.csv"})  # fmt: skip
+    assert response.status_code == 409 and "Lebih Dulu" in text(response)
+    assert count(db_session) == 1
+    # Someone else cannot confirm your file.
+    other = staff_client(Role.ADMIN)
+    stolen = other.post("/trainees/import/confirm",
+                        data={"csrf_token": csrf_from(text(other.get("/trainees/import"))),
+                              "token": token, "file_name": "x.csv"})  # fmt: skip
+    assert stolen.status_code == 400 and count(db_session) == 1

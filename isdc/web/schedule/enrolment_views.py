@@ -34,6 +34,7 @@ from isdc.scheduling.assessment import (
 from isdc.scheduling.attendance import attendance_sheet, record_attendance, session_day_list
 from isdc.scheduling.clashes import SchedulingConflict
 from isdc.scheduling.enrolment import enrol, withdraw
+from isdc.web import uploads
 from isdc.web.access import roles_required
 from isdc.web.backoffice import explain_all, record_or_404, require_manage, site_today
 from isdc.web.errors import abort_with
@@ -42,7 +43,6 @@ from isdc.web.schedule import bp, queries
 from isdc.web.schedule.forms import EnrolmentImportForm, ReasonForm, SignOffForm
 from isdc.web.schedule.session_views import parse_day, session_or_404
 from isdc.web.trainees.forms import ConfirmImportForm
-from isdc.web.trainees.views import decode_upload, encode_upload
 
 STAFF = (Role.ADMIN, Role.INSTRUCTOR)
 
@@ -123,7 +123,7 @@ def _preview_page(course_session: Any, form: EnrolmentImportForm, data: bytes, n
                                preview=None), 422  # fmt: skip
     preview = preview_enrolment_import(db.session, course_session, table, site_today(), utcnow())
     db.session.rollback()
-    confirm = ConfirmImportForm(content=encode_upload(data), file_name=name)
+    confirm = ConfirmImportForm(token=uploads.stage(data, current_user.id), file_name=name)
     return render_template("schedule/import.html", s=course_session, form=form, preview=preview,
                            confirm=confirm, file_name=name), (200 if preview.ok else failed_status)  # fmt: skip
 
@@ -135,7 +135,8 @@ def import_confirm(session_id: int) -> Any:
     require_manage(course_session)
     confirm = ConfirmImportForm()
     form = EnrolmentImportForm()
-    data = decode_upload(confirm.content.data or "")
+    token = confirm.token.data or ""
+    data = uploads.staged(token, current_user.id)
     name = (confirm.file_name.data or "peserta.csv")[:200]
     if not confirm.validate() or data is None:
         form.form_errors.append(_("The checked file did not come back; choose it again."))
@@ -146,6 +147,7 @@ def import_confirm(session_id: int) -> Any:
     if not preview.ok:
         db.session.rollback()
         form.form_errors.append(_("The list no longer passes the checks; nothing was imported."))
+        uploads.discard(token, current_user.id)  # the new check stages it again
         return _preview_page(course_session, form, data, name, failed_status=409)
     try:
         enrolments = import_enrolments(db.session, course_session, preview,
@@ -153,8 +155,10 @@ def import_confirm(session_id: int) -> Any:
     except (InvalidRecord, SchedulingConflict):
         db.session.rollback()
         form.form_errors.append(_("The list no longer passes the checks; nothing was imported."))
+        uploads.discard(token, current_user.id)  # the new check stages it again
         return _preview_page(course_session, form, data, name, failed_status=409)
     db.session.commit()
+    uploads.discard(token, current_user.id)
     enrolled = sum(1 for e in enrolments if e.status == EnrolmentStatus.ENROLLED)
     waiting = len(enrolments) - enrolled
     flash(ngettext("%(num)d trainee enrolled from %(file)s.",

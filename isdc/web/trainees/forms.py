@@ -63,9 +63,9 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    """The checked file travels back with the confirmation and is checked again."""
+    """Confirms the checked file (kept on the server under ``token``); it is checked again."""
 
-    content = HiddenField()
+    token = HiddenField()
     file_name = HiddenField()
 
 

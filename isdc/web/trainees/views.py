@@ -3,8 +3,6 @@ retirement, the CSV import (preview, then all or nothing) and organisations."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -24,6 +22,7 @@ from isdc.models.identity import normalise_nik, normalise_sim_number
 from isdc.models.rules import N_, InvalidRecord, RuleViolation
 from isdc.scheduling.attendance import attendance_summaries
 from isdc.scheduling.events import BackOfficeEvent
+from isdc.web import uploads
 from isdc.web.access import roles_required
 from isdc.web.backoffice import (
     csv_download,
@@ -223,17 +222,6 @@ def reactivate(trainee_id: int) -> Any:
 # --- CSV import ----------------------------------------------------------------------------
 
 
-def encode_upload(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def decode_upload(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
 def _preview(data: bytes) -> ImportPreview:
     table = read_csv_table(data)
     return preview_trainee_import(db.session, current_user.site, table, site_today())
@@ -254,7 +242,7 @@ def import_file() -> Any:
     except InvalidRecord as error:
         form.form_errors.extend(explain_all(error))
         return render_template("trainees/import.html", form=form, preview=None), 422
-    confirm = ConfirmImportForm(content=encode_upload(data), file_name=name)
+    confirm = ConfirmImportForm(token=uploads.stage(data, current_user.id), file_name=name)
     return render_template(
         "trainees/import.html", form=form, preview=preview, confirm=confirm, file_name=name
     ), (200 if preview.ok else 422)
@@ -265,7 +253,8 @@ def import_file() -> Any:
 def import_confirm() -> Any:
     confirm = ConfirmImportForm()
     form = ImportForm()
-    data = decode_upload(confirm.content.data or "")
+    token = confirm.token.data or ""
+    data = uploads.staged(token, current_user.id)
     name = (confirm.file_name.data or "trainees.csv")[:200]
     if not confirm.validate() or data is None:
         form.form_errors.append(_("The checked file did not come back; choose it again."))
@@ -282,6 +271,7 @@ def import_confirm() -> Any:
                                confirm=confirm, file_name=name), 409  # fmt: skip
     created = import_trainees(db.session, current_user.site, preview, file_name=name)
     db.session.commit()
+    uploads.discard(token, current_user.id)
     flash(ngettext("%(num)d trainee imported from %(file)s.",
                    "%(num)d trainees imported from %(file)s.", len(created), file=name),
           "success")  # fmt: skip
