@@ -87,7 +87,7 @@ def init_db(demo: bool) -> None:
                 ):
                     db.session.rollback()
                     fail("the database already holds users or trainees; --demo needs an empty one")
-                seed_demo(db.session, site, local_today(site.tzinfo))
+                seed_demo(db.session, site, local_today(site.tzinfo), runs_dir=_runs_folder())
             db.session.commit()
         except SQLAlchemyError as exc:
             db.session.rollback()
@@ -97,6 +97,15 @@ def init_db(demo: bool) -> None:
         click.echo("Demo data loaded. Demo logins (username / password):")
         for role, username, password in DEMO_LOGINS:
             click.echo(f"  {role.value:<11} {username} / {password}")
+        click.echo(
+            "Demo station tokens: isdc-demo-sim-01 ... isdc-demo-sim-06 (SIM-01 ... SIM-06)."
+        )
+
+
+def _runs_folder():  # type: ignore[no-untyped-def]
+    from isdc.web.api.runs import run_store
+
+    return run_store().root
 
 
 @click.command("create-user")

@@ -50,6 +50,11 @@ class Config:
 
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
+    # Simulator runs: telemetry files live here (None: <instance>/runs). An upload larger than
+    # RUN_UPLOAD_MAX_BYTES is refused with 413; a 10-minute run is about 1-2 MB.
+    RUNS_FOLDER: str | None = None
+    RUN_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
+
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
     PROXY_FIX_X_FOR = 0
 

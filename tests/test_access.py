@@ -100,9 +100,13 @@ def test_wrong_roles_are_refused_and_right_roles_let_in(app, make, role) -> None
 
 def test_public_routes_are_few_and_known(app) -> None:
     public = {rule.endpoint for rule, _m, access in guarded_rules(app) if access == PUBLIC}
-    assert public <= {"auth.login", "auth.language", "dashboard.home", "api.health"} | {
-        e for e in public if e.startswith(("verify.", "calendar_feeds.", "api.certificate"))
-    }
+    assert public <= {
+        "auth.login",
+        "auth.language",
+        "dashboard.home",
+        "api.health",
+        "api.openapi_json",
+    } | {e for e in public if e.startswith(("verify.", "calendar_feeds.", "api.certificate"))}
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -164,8 +165,14 @@ def working_day(today: date, offset: int) -> date:
     return day
 
 
-def seed_demo(db: Session, site: Site, today: date, seed: int = DEFAULT_SEED) -> Demo:
-    """Fill an empty database (with ``site`` in it) with the demo; the caller commits."""
+def seed_demo(
+    db: Session, site: Site, today: date, seed: int = DEFAULT_SEED, runs_dir: Path | None = None
+) -> Demo:
+    """Fill an empty database (with ``site`` in it) with the demo; the caller commits.
+
+    With ``runs_dir`` (the installation's runs folder) the demo also gets station tokens,
+    assignments and scored simulator runs (isdc.demo.simulator; a few seconds of simulation).
+    """
     demo = Demo(site=site, today=today, rng=random.Random(seed))
     for key, value in catalogue.SITE.items():
         setattr(site, key, value)
@@ -181,6 +188,10 @@ def seed_demo(db: Session, site: Site, today: date, seed: int = DEFAULT_SEED) ->
         extend_demo(db, demo)
         db.flush()
         check_no_double_booking(demo.sessions)
+        if runs_dir is not None:
+            from isdc.demo.simulator import seed_simulator
+
+            seed_simulator(db, demo, runs_dir)
     audit(
         db,
         AuditAction.DEMO,

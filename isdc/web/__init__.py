@@ -31,12 +31,14 @@ def register(app: Flask) -> None:
     from isdc.web.dashboard import bp as dashboard_bp
     from isdc.web.facilities import bp as facilities_bp
     from isdc.web.instructors import bp as instructors_bp
+    from isdc.web.runs import bp as runs_bp
     from isdc.web.schedule import bp as schedule_bp
     from isdc.web.trainees import bp as trainees_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(runs_bp)
     # The back office (issue 3).
     for blueprint in (trainees_bp, instructors_bp, facilities_bp, courses_bp, schedule_bp,
                       calendar_feeds_bp):  # fmt: skip
