@@ -124,7 +124,14 @@ def weekday_names(iso_days: str) -> str:
 
 
 def register(app: Flask) -> None:
+    def has_endpoint(name: str) -> bool:
+        """Link to another area only when it is installed (areas land one by one)."""
+        return name in app.view_functions
+
     app.jinja_env.filters.update(explain_clash=explain_clash, explain_violation=explain_violation)
     app.jinja_env.globals.update(
-        weekday_name=weekday_name, weekday_names=weekday_names, month_name=month_name
+        weekday_name=weekday_name,
+        weekday_names=weekday_names,
+        month_name=month_name,
+        has_endpoint=has_endpoint,
     )
