@@ -115,11 +115,15 @@ def test_dashboard_queries_do_not_grow_with_the_data(app, make, role) -> None:
                        trainee=trainee if role == Role.TRAINEE else None)  # fmt: skip
     today = local_today()
 
+    made: list[object] = []
+
     def add_sessions(count: int) -> None:
-        for n in range(count):
-            session = make.session(days=[today + timedelta(days=n % 5)], instructors=[instructor],
-                                   facilities=[make.facility()])  # fmt: skip
+        # One a day: the database refuses to book the instructor (or trainee) twice at once.
+        for _ in range(count):
+            session = make.session(days=[today + timedelta(days=len(made))],
+                                   instructors=[instructor], facilities=[make.facility()])  # fmt: skip
             make.enrolment(trainee, session)
+            made.append(session)
 
     def queries() -> int:
         counted = []

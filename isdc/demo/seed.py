@@ -183,6 +183,9 @@ def seed_demo(
         _instructors(db, demo)
         _users(db, demo)
         _sessions(db, demo)
+        from isdc.demo.backoffice import extend_demo  # imports this module
+
+        extend_demo(db, demo)
         db.flush()
         check_no_double_booking(demo.sessions)
         if runs_dir is not None:

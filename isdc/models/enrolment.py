@@ -43,6 +43,8 @@ class Enrolment(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("trainee_id", "session_id"),
         Index("ix_enrolments_session_id_status", "session_id", "status"),
+        # A trainee's enrolments: profile, own schedule, overlap checks.
+        Index("ix_enrolments_trainee_id_status", "trainee_id", "status"),
     )
 
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))

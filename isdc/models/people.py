@@ -50,7 +50,11 @@ class Organisation(IdMixin, TimestampMixin, Base):
 class Trainee(IdMixin, TimestampMixin, Base):
     __tablename__ = "trainees"
     # Dashboard counts and list filters go by site and status.
-    __table_args__ = (Index("ix_trainees_site_id_status", "site_id", "status"),)
+    __table_args__ = (
+        Index("ix_trainees_site_id_status", "site_id", "status"),
+        # The trainee list: filtered by site and status, sorted by name, paged.
+        Index("ix_trainees_site_id_status_full_name", "site_id", "status", "full_name"),
+    )
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     site: Mapped[Site] = relationship()

@@ -111,6 +111,8 @@ class SessionSlot(IdMixin, TimestampMixin, Base):
         CheckConstraint("ends_at > starts_at", name="slot_ordered"),
         Index("ix_session_slots_session_id_starts_at", "session_id", "starts_at"),
         Index("ix_session_slots_starts_at", "starts_at"),
+        # Calendars read the slots of a time window.
+        Index("ix_session_slots_starts_at_ends_at", "starts_at", "ends_at"),
     )
 
     session_id: Mapped[int] = mapped_column(ForeignKey("course_sessions.id", ondelete="CASCADE"))

@@ -14,7 +14,7 @@ from isdc.extensions import db, login_manager
 from isdc.models.accounts import User
 from isdc.models.audit import Actor, set_actor_provider
 from isdc.version import __version__
-from isdc.web import errors, i18n, security
+from isdc.web import errors, explain, i18n, security
 from isdc.web.access import check_every_view_declares_access, current_path, is_api_request
 from isdc.web.labels import label
 from isdc.web.navigation import navigation_for_current_user
@@ -26,13 +26,24 @@ def register(app: Flask) -> None:
 
     from isdc.web.api import bp as api_bp
     from isdc.web.auth import bp as auth_bp
+    from isdc.web.calendar_feeds import bp as calendar_feeds_bp
+    from isdc.web.courses import bp as courses_bp
     from isdc.web.dashboard import bp as dashboard_bp
+    from isdc.web.facilities import bp as facilities_bp
+    from isdc.web.instructors import bp as instructors_bp
     from isdc.web.runs import bp as runs_bp
+    from isdc.web.schedule import bp as schedule_bp
+    from isdc.web.trainees import bp as trainees_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(runs_bp)
+    # The back office (issue 3).
+    for blueprint in (trainees_bp, instructors_bp, facilities_bp, courses_bp, schedule_bp,
+                      calendar_feeds_bp):  # fmt: skip
+        app.register_blueprint(blueprint)
+    explain.register(app)
 
     errors.register(app)
     security.register(app)

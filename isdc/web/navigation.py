@@ -44,6 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("certificates.index", _l("Certificates"), ADMIN, "award"),
     NavItem("analytics.index", _l("Analysis & Evaluation"), STAFF, "bar-chart-line"),
     NavItem("users.index", _l("Users"), ADMIN, "person-gear"),
+    NavItem("schedule.mine", _l("My courses"), TRAINEE, "calendar-check"),
     NavItem("runs.mine", _l("My results"), TRAINEE, "graph-up"),
     NavItem("certificates.mine", _l("My certificates"), TRAINEE, "award"),
 )

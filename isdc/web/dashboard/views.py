@@ -10,6 +10,7 @@ from flask_login import current_user
 from isdc.extensions import db
 from isdc.models import Role
 from isdc.models.base import utcnow
+from isdc.scheduling.resources import expiring_qualifications, expiring_registrations
 from isdc.web.access import login_required, public
 from isdc.web.dashboard import bp, queries
 from isdc.web.i18n import local_now
@@ -30,13 +31,26 @@ def index() -> Any:
     user = current_user
     if user.role == Role.ADMIN:
         overview = queries.admin_overview(db.session, user.site_id, utcnow())
-        return render_template("dashboard/admin.html", overview=overview)
+        today = local_now().date()
+        return render_template(
+            "dashboard/admin.html",
+            overview=overview,
+            # Back office: what runs out within 30 days (or has run out).
+            qualification_warnings=expiring_qualifications(db.session, user.site_id, today),
+            stnk_warnings=expiring_registrations(db.session, user.site_id, today),
+        )
     if user.role == Role.INSTRUCTOR:
         day = None
+        warnings = []
         if user.instructor_id is not None:
             now = local_now()
             day = queries.instructor_day(db.session, user.instructor_id, now.date(), now.tzinfo)
-        return render_template("dashboard/instructor.html", plan=day, now=utcnow())
+            warnings = expiring_qualifications(
+                db.session, user.site_id, now.date(), instructor_id=user.instructor_id
+            )
+        return render_template(
+            "dashboard/instructor.html", plan=day, now=utcnow(), qualification_warnings=warnings
+        )
     schedule = None
     if user.trainee_id is not None:
         schedule = queries.trainee_schedule(db.session, user.trainee_id, utcnow())
