@@ -17,7 +17,7 @@ from tests.conftest import login, running_app
 from tests.factories import PASSWORD
 
 CHECKED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-SAMPLE_VALUES = {"int": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x/y"}
+SAMPLE_VALUES = {"integer": 1, "float": 1.0, "uuid": uuid.UUID(int=1), "path": "x/y"}
 
 
 @pytest.fixture

@@ -26,11 +26,15 @@ def register(app: Flask) -> None:
 
     from isdc.web.api import bp as api_bp
     from isdc.web.auth import bp as auth_bp
+    from isdc.web.certificates import bp as certificates_bp
     from isdc.web.dashboard import bp as dashboard_bp
+    from isdc.web.verify import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(verify_bp)
 
     errors.register(app)
     security.register(app)

@@ -9,4 +9,4 @@ from isdc.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from isdc.web.api import views  # noqa: E402,F401 - registers the routes
+from isdc.web.api import certificates, views  # noqa: E402,F401 - registers the routes
