@@ -220,7 +220,7 @@ def _branding_image(kind: str) -> Any:
     mimetype = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif"}.get(
         path.suffix[1:], "application/octet-stream"
     )
-    response = send_file(path, mimetype=mimetype)
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=mimetype)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
