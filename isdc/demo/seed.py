@@ -11,6 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -48,6 +49,9 @@ from isdc.models import (
 )
 from isdc.models.audit import AuditAction, audit, suspended
 from isdc.models.schedule import intervals_overlap
+
+if TYPE_CHECKING:
+    from isdc.models.issuing import CertificateStore
 
 DEFAULT_SEED = 2020_02_11  # ISDC opened on 11 February 2020
 
@@ -164,8 +168,17 @@ def working_day(today: date, offset: int) -> date:
     return day
 
 
-def seed_demo(db: Session, site: Site, today: date, seed: int = DEFAULT_SEED) -> Demo:
-    """Fill an empty database (with ``site`` in it) with the demo; the caller commits."""
+def seed_demo(
+    db: Session,
+    site: Site,
+    today: date,
+    seed: int = DEFAULT_SEED,
+    certificate_store: CertificateStore | None = None,
+) -> Demo:
+    """Fill an empty database (with ``site`` in it) with the demo; the caller commits.
+    With a ``certificate_store`` the demo's certificates are issued (their PDFs stored there)."""
+    from isdc.demo.certificates import seed_certificates
+
     demo = Demo(site=site, today=today, rng=random.Random(seed))
     for key, value in catalogue.SITE.items():
         setattr(site, key, value)
@@ -176,6 +189,7 @@ def seed_demo(db: Session, site: Site, today: date, seed: int = DEFAULT_SEED) ->
         _instructors(db, demo)
         _users(db, demo)
         _sessions(db, demo)
+        seed_certificates(db, demo, certificate_store)
         db.flush()
         check_no_double_booking(demo.sessions)
     audit(

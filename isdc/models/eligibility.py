@@ -162,11 +162,11 @@ def session_eligibility(
         scenarios = tuple(
             ScenarioCheck(
                 scenario_id=r.scenario_id,
-                vehicle=r.vehicle,
+                vehicle=VehicleKind(r.vehicle),
                 min_score=r.min_score,
-                best_passing=_score(best, enrolment.id, r.scenario_id, r.vehicle, 0),
-                best_any=_score(best, enrolment.id, r.scenario_id, r.vehicle, 1),
-                runs=int(best.get((enrolment.id, r.scenario_id, r.vehicle.value), (0, 0, 0))[2]),
+                best_passing=_score(best, enrolment.id, r.scenario_id, str(r.vehicle), 0),
+                best_any=_score(best, enrolment.id, r.scenario_id, str(r.vehicle), 1),
+                runs=int(best.get((enrolment.id, r.scenario_id, str(r.vehicle)), (0, 0, 0))[2]),
             )
             for r in requirements
         )
@@ -213,10 +213,10 @@ def _score(
     best: dict[tuple[int, str, str], tuple[float | None, float | None, int]],
     enrolment_id: int,
     scenario_id: str,
-    vehicle: VehicleKind,
+    vehicle: str,
     index: int,
 ) -> float | None:
-    found = best.get((enrolment_id, scenario_id, vehicle.value))
+    found = best.get((enrolment_id, scenario_id, str(vehicle)))
     return None if found is None or found[index] is None else float(found[index])
 
 

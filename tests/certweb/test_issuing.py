@@ -70,7 +70,7 @@ def test_issuing_one_certificate_stores_it_once_with_everything_on_record(
         or certificate.valid_until.month == 2
     )
     assert certificate.results_summary.splitlines() == [
-        "Kehadiran / Attendance: 100 % / 100 %",
+        "Kehadiran / Attendance: 100 % (2/2 hari / days)",
         "Simulator: 2 skenario lulus, nilai rata-rata 80 / 2 scenarios passed, average score 80",
         "Penilaian praktik / Practical assessment: lulus / passed",
     ]

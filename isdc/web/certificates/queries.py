@@ -22,7 +22,7 @@ from isdc.models import (
     SessionStatus,
     Trainee,
 )
-from isdc.models.eligibility import LISTED
+from isdc.models.eligibility import CERTIFIABLE, LISTED
 
 PAGE_SIZE = 50
 
@@ -114,8 +114,15 @@ def issue_years(db: Session, site_id: int) -> list[int]:
 @dataclass(frozen=True)
 class SessionRow:
     session: CourseSession
-    participants: int
+    participants: int  # enrolled, completed or failed
+    certifiable: int  # enrolled or completed (failed ones get no certificate)
     issued: int  # valid (not revoked) certificates
+
+    @property
+    def open(self) -> int:
+        """Certifiable trainees without a valid certificate: eligible or still missing
+        something (the session page says which)."""
+        return max(0, self.certifiable - self.issued)
 
 
 def sessions_to_certify(
@@ -124,7 +131,13 @@ def sessions_to_certify(
     """Sessions that are over (and not cancelled), newest first, with how many took part and
     how many hold a certificate: where the administrator issues next."""
     participants = (
-        select(Enrolment.session_id, func.count(Enrolment.id).label("n"))
+        select(
+            Enrolment.session_id,
+            func.count(Enrolment.id).label("n"),
+            func.count(Enrolment.id)
+            .filter(Enrolment.status.in_(sorted(CERTIFIABLE)))
+            .label("certifiable"),
+        )
         .where(Enrolment.status.in_(sorted(LISTED)))
         .group_by(Enrolment.session_id)
         .subquery()
@@ -136,7 +149,12 @@ def sessions_to_certify(
         .subquery()
     )
     rows = db.execute(
-        select(CourseSession, func.coalesce(participants.c.n, 0), func.coalesce(issued.c.n, 0))
+        select(
+            CourseSession,
+            func.coalesce(participants.c.n, 0),
+            func.coalesce(participants.c.certifiable, 0),
+            func.coalesce(issued.c.n, 0),
+        )
         .options(joinedload(CourseSession.course))
         .outerjoin(participants, participants.c.session_id == CourseSession.id)
         .outerjoin(issued, issued.c.session_id == CourseSession.id)
@@ -149,7 +167,7 @@ def sessions_to_certify(
         .order_by(CourseSession.ends_at.desc())
         .limit(limit)
     ).all()
-    return [SessionRow(s, int(p), int(i)) for s, p, i in rows]
+    return [SessionRow(s, int(p), int(c), int(i)) for s, p, c, i in rows]
 
 
 def session_enrolments(db: Session, session_id: int) -> list[Enrolment]:

@@ -19,6 +19,7 @@ from isdc.models import (
     AuditLog,
     Certificate,
     CertificateStatus,
+    CourseSession,
     EffectiveStatus,
     Enrolment,
     Role,
@@ -85,6 +86,8 @@ def index() -> Any:
         years=queries.issue_years(db.session, site.id),
         statuses=list(EffectiveStatus),
         sessions=queries.sessions_to_certify(db.session, site.id, utcnow()),
+        # The newest few, or every one on request: the register below stays in view.
+        shown_sessions=10_000 if request.args.get("sessions") == "all" else 8,
         settings_problems=[explain_reason(p) for p in site_problems(site)],
     )
 
@@ -269,6 +272,7 @@ def _render_certificate(certificate: Certificate, status: int = 200, **forms: An
         render_template(
             "certificates/detail.html",
             certificate=certificate,
+            session=db.session.get(CourseSession, certificate.session_id),
             status=certificate.effective_status(local_today(site.tzinfo)),
             replacement=queries.replacement_of(db.session, certificate.id),
             history=history,
