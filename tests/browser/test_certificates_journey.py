@@ -147,10 +147,9 @@ def test_the_other_certificate_pages_render(page, browser, demo_server, tmp_path
     page.set_input_files("#signature", str(tmp_path / "ttd.png"))
     page.click("#save-settings")
     page.wait_for_selector(".alert-success")
-    assert (
-        page.locator("#current-logo").is_visible()
-        and page.locator("#current-signature").is_visible()
-    )
+    page.locator("#current-logo").wait_for(state="visible")  # once the image has loaded
+    page.locator("#current-signature").wait_for(state="visible")
+    assert page.locator("#current-logo").evaluate("img => img.naturalWidth") > 0
     screenshot(page, "certificates-settings")
     (tmp_path / "not-an-image.png").write_bytes(b"%PDF-1.7 this is a PDF")
     page.set_input_files("#logo", str(tmp_path / "not-an-image.png"))

@@ -241,3 +241,29 @@ def test_pages_of_another_site_are_not_found(admin, make, db_session) -> None:
     assert admin.post(f"/certificates/enrolments/{cohort.enrolments[0].id}/issue",
                       data={"csrf_token": token(admin, "/certificates/")}).status_code == 404  # fmt: skip
     assert db_session.scalar(select(func.count(Certificate.id))) == 0
+
+
+def test_the_register_survives_nonsense_in_its_address(admin, make, db_session) -> None:
+    for query in ("page=abc", "page=-3", "page=99999", "course=xyz", "status=unknown", "year=20x6",
+                  "q=" + "x" * 500, "q=%00%ff"):  # fmt: skip
+        response = admin.get(f"/certificates/?{query}")
+        assert response.status_code == 200, query
+
+
+def test_unknown_sessions_enrolments_and_certificates_are_404(admin) -> None:
+    for path in ("/certificates/sessions/424242", "/certificates/424242",
+                 "/certificates/sessions/424242/certificates.pdf"):  # fmt: skip
+        assert admin.get(path).status_code == 404, path
+    page = admin.get("/certificates/")
+    assert admin.post("/certificates/enrolments/424242/issue",
+                      data={"csrf_token": csrf_from(page.get_data(as_text=True))}).status_code == 404  # fmt: skip
+
+
+def test_a_session_not_over_yet_shows_why_and_issues_nothing(admin, make, db_session) -> None:
+    cohort = finished_cohort(make, ["Ani"], ended_days_ago=-2)
+    path = f"/certificates/sessions/{cohort.session.id}"
+    html = admin.get(path).get_data(as_text=True)
+    assert "Sesi belum selesai." in html and 'id="nobody-waiting"' in html
+    response = admin.post(f"{path}/issue", data={"csrf_token": token(admin, path)})
+    assert response.status_code == 409 and "Sesi belum selesai." in response.get_data(as_text=True)
+    assert certificates(db_session) == []

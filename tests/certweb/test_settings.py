@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from isdc.models import Role, Site
 from isdc.models.issuing import CertificateStore, Issuer, issue_certificate
@@ -142,3 +144,20 @@ def test_new_settings_reach_new_certificates_only(admin, app, make, db_session) 
     images = PdfReader(io.BytesIO(before)).pages[0].images
     assert len(images) >= 1  # the uploaded logo is printed
     assert site.logo_path
+
+
+def test_an_image_over_5_mb_is_refused(admin, app) -> None:
+    big = io.BytesIO()
+    noise = Image.effect_noise((2000, 2000), 100).convert("RGB")
+    noise.save(big, "PNG", compress_level=0)
+    assert big.tell() > 5 * 1024 * 1024
+    # Encoded in memory: the test client would spool a body this large to a temporary file
+    # it never closes.
+    fields = {"csrf_token": csrf_from(admin.get("/certificates/settings").get_data(as_text=True)),
+              **VALID, "logo": FileStorage(io.BytesIO(big.getvalue()), "logo.png", "image/png")}  # fmt: skip
+    boundary, body = encode_multipart(fields)
+    response = admin.post("/certificates/settings", data=body,
+                          content_type=f"multipart/form-data; boundary={boundary}")  # fmt: skip
+    assert response.status_code == 400
+    assert "lebih besar dari 5 MB" in response.get_data(as_text=True)
+    assert branding_files(app) == []
