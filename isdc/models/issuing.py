@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import select
@@ -801,11 +801,17 @@ def reissue_certificate(
 # --------------------------------------------------------------------------- reading, printing
 
 
-def stored(certificates: Sequence[Certificate], store: CertificateStore) -> list[StoredCertificate]:
-    """The stored bytes of each certificate, for batch printing (never re-rendered)."""
+def stored(
+    certificates: Sequence[Certificate], store: CertificateStore, tz: tzinfo
+) -> list[StoredCertificate]:
+    """The stored bytes of each certificate, for batch printing (never re-rendered); ``tz``
+    is the site's zone, for the issue dates the ZIP's entries carry."""
     return [
         StoredCertificate(
-            serial=c.serial, holder_name=c.holder_name, pdf=store.read(c), issued=c.issued_at.date()
+            serial=c.serial,
+            holder_name=c.holder_name,
+            pdf=store.read(c),
+            issued=c.issued_at.astimezone(tz).date(),
         )
         for c in certificates
     ]
@@ -838,7 +844,7 @@ def print_session(
             ]
         )
     try:
-        items = stored(certificates, store)
+        items = stored(certificates, store, session.site.tzinfo)
         title = f"{session.course.code} {session.name}".strip()
         data = batch_pdf(items, title) if kind == "pdf" else batch_zip(items)
     except (StoredFileProblem, BatchError) as exc:

@@ -52,6 +52,15 @@ def open_verification(browser, base: str, path: str, name: str, english: bool = 
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # CSP violations and script errors; a 404 page itself is logged as a failed load.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     page.goto(path)
     status = page.locator("#verification").get_attribute("data-status")
     text = page.locator("main").inner_text()

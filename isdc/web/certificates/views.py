@@ -38,7 +38,6 @@ from isdc.models.issuing import (
     revoke_certificate,
     site_problems,
 )
-from isdc.models.rules import RuleViolation
 from isdc.web.access import login_required, roles_required
 from isdc.web.certificates import bp, queries
 from isdc.web.certificates.common import certificate_store, current_issuer, explain_reason
@@ -389,7 +388,3 @@ def mine() -> Any:
         replaced=replaced,
         verify_url=lambda c: url_for("verify.certificate", code=c.verification_code),
     )
-
-
-def refusal_lines(reasons: list[RuleViolation]) -> list[str]:
-    return [explain_reason(r) for r in reasons]
