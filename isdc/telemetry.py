@@ -106,6 +106,7 @@ EVENT_KINDS: dict[str, str] = {
     "fail_to_yield": "did not give way to a pedestrian on or entering a zebra crossing",
     "off_road": "left the carriageway",
     "wrong_side": "drove on the right-hand (wrong) side of the road",
+    "solid_line": "changed lane across a solid lane line (UU 22/2009 Pasal 287(1) jo 106(4)b)",
     "hazard": "a hazard began (pedestrian steps out, lead car brakes); 'id' names it",
     "completed": "the scenario's goal was reached",
     "timeout": "the scenario's time limit ran out",

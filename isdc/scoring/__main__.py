@@ -1,0 +1,7 @@
+"""`python -m isdc.scoring FILE [--json] [--lang id|en] [--rubric PATH]`."""
+
+import sys
+
+from isdc.scoring.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The continuous parts of the score, one module each; every function takes (Drive, Rubric)."""
