@@ -148,6 +148,17 @@ def test_the_other_certificate_pages_render(page, browser, demo_server, tmp_path
     assert status == "expired" and "kedaluwarsa" in text and "has expired" in text
     page.goto("/certificates/?status=revoked")
     assert page.locator("#register tbody tr").count() >= 2
+    # The administrator's pages in English too (the choice sticks to the account: back after).
+    page.goto("/certificates/")
+    page.click("#language-menu")
+    page.click('button[data-language="en"]')
+    page.wait_for_url("**/certificates/")
+    assert page.locator("h1").inner_text() == "Certificates"
+    page.locator("#finished-sessions a", has_text="Open").first.click()
+    assert page.locator("#participants th").first.inner_text() == "Trainee"
+    screenshot(page, "certificates-session-en")
+    page.click("#language-menu")
+    page.click('button[data-language="id"]')
     page.goto("/certificates/settings")
     assert page.locator("#signatory_name").input_value().startswith("Kombes Pol.")
     (tmp_path / "logo.png").write_bytes(make_logo_png())
