@@ -356,6 +356,7 @@ class _Draft:
     results: tuple[str, ...]
     valid_until: date | None
     replaces: Certificate | None = None
+    reason: str | None = None  # why it replaces another (a reissue)
 
 
 @dataclass(frozen=True)
@@ -574,6 +575,7 @@ def _commit_drafts(
             }
             if draft.replaces is not None:
                 details["replaces"] = draft.replaces.serial
+                details["reason"] = draft.reason
             audit(db, AuditAction.ISSUE, certificate, **details)
         issuer.finish(db)
     except IntegrityError as exc:
@@ -791,6 +793,7 @@ def reissue_certificate(
             results=tuple((old.results_summary or "").splitlines()),
             valid_until=old.valid_until,
             replaces=old,
+            reason=cleaned,
         )
         return _commit_drafts(db, [draft], session, course, branding, issuer, now, issued_on)[0]
     except BaseException:

@@ -189,6 +189,7 @@ def test_reissue_from_the_certificate_page(admin, make, db_session) -> None:
     assert new.holder_name == "Ani Lestari"
     page = admin.get(f"/certificates/{new.id}").get_data(as_text=True)
     assert f"Sertifikat {new.serial} menggantikan {old.serial}." in page
+    assert f"menggantikan {old.serial}: Nama salah eja" in page  # in its history
     public = admin.get(f"/verify/{old.verification_code}").get_data(as_text=True)
     assert f"Digantikan oleh sertifikat {new.serial}." in public
     # The session page shows the new one, and counts it once.

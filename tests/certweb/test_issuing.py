@@ -361,3 +361,19 @@ def test_a_tampered_or_missing_file_is_detected_not_served(make, db_session, iss
     with pytest.raises(StoredFileProblem, match="not inside"):
         issuer.store.read(certificate)
     db_session.rollback()
+
+
+def test_a_revoked_certificate_can_still_be_reissued_once(make, db_session, issuer) -> None:
+    cohort = finished_cohort(make, ["Siti"])
+    old = issue_certificate(db_session, cohort.enrolments[0], issuer)
+    revoke_certificate(db_session, old, "Dicabut sementara untuk pemeriksaan", None)
+    new = reissue_certificate(db_session, old, "Pemeriksaan selesai, sertifikat benar", issuer)
+    db_session.expire_all()
+    old = db_session.get(Certificate, old.id)
+    assert old.revoke_reason == "Dicabut sementara untuk pemeriksaan"  # the first reason stays
+    assert new.replaces_id == old.id and new.status == CertificateStatus.VALID
+    entry = db_session.scalar(
+        select(AuditLog).where(AuditLog.action == "issue", AuditLog.entity_id == str(new.id))
+    )
+    assert entry.details["replaces"] == old.serial
+    assert entry.details["reason"] == "Pemeriksaan selesai, sertifikat benar"
