@@ -312,6 +312,19 @@ def holder_problems(trainee: Trainee) -> list[RuleViolation]:
     return problems
 
 
+def single_line(text: str) -> str:
+    """Text typed into a form as one clean line: NFC, control characters (NUL, escape, ...)
+    dropped - PostgreSQL refuses NUL in text and nobody means to type them - and runs of
+    white space made one space."""
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cc" or ch.isspace()
+    )
+    return " ".join(kept.split())
+
+
 def printed_name(name: str) -> str:
     """A name as the certificate prints and the row keeps it: NFC, single spaces."""
     return " ".join(unicodedata.normalize("NFC", name).split())
@@ -665,7 +678,7 @@ def _check_course_code(course: Course) -> None:
 
 
 def reason_problems(reason: str) -> list[RuleViolation]:
-    cleaned = " ".join(reason.split())
+    cleaned = single_line(reason)
     if len(cleaned) < MIN_REASON:
         return [
             RuleViolation(
@@ -717,7 +730,7 @@ def revoke_certificate(
                     )
                 ]
             )
-        locked.revoke(" ".join(reason.split()), by_user_id)
+        locked.revoke(single_line(reason), by_user_id)
         audit(db, AuditAction.REVOKE, locked, serial=locked.serial, reason=locked.revoke_reason)
         if commit:
             db.commit()
@@ -783,7 +796,7 @@ def reissue_certificate(
         enrolment = db.get_one(Enrolment, old.enrolment_id)
         if problems := holder_problems(enrolment.trainee):
             raise IssueRefused(problems)
-        cleaned = " ".join(reason.split())
+        cleaned = single_line(reason)
         if old.status == CertificateStatus.VALID:
             old.revoke(cleaned, issuer.by_user_id)
             audit(db, AuditAction.REVOKE, old, serial=old.serial, reason=cleaned, reissue=True)

@@ -268,3 +268,27 @@ def test_a_session_not_over_yet_shows_why_and_issues_nothing(admin, make, db_ses
     response = admin.post(f"{path}/issue", data={"csrf_token": token(admin, path)})
     assert response.status_code == 409 and "Sesi belum selesai." in response.get_data(as_text=True)
     assert certificates(db_session) == []
+
+
+def test_control_characters_in_a_reason_are_dropped_not_stored(admin, make, db_session) -> None:
+    cohort = finished_cohort(make, ["Ani"])
+    path = f"/certificates/sessions/{cohort.session.id}"
+    admin.post(f"{path}/issue", data={"csrf_token": token(admin, path)})
+    certificate = certificates(db_session)[0]
+    detail = f"/certificates/{certificate.id}"
+    only_controls = admin.post(
+        f"{detail}/revoke",
+        data={"csrf_token": token(admin, detail), "revoke-reason": "\x00\x01\x1b\x00\x00\x00"},
+    )
+    assert only_controls.status_code == 400 and "Tuliskan alasannya." in only_controls.get_data(
+        as_text=True
+    )
+    done = admin.post(
+        f"{detail}/revoke",
+        data={
+            "csrf_token": token(admin, detail),
+            "revoke-reason": "Data\x00 palsu\r\n\tterdeteksi",
+        },
+    )
+    assert done.status_code == 303
+    assert certificates(db_session)[0].revoke_reason == "Data palsu terdeteksi"

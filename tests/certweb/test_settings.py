@@ -161,3 +161,12 @@ def test_an_image_over_5_mb_is_refused(admin, app) -> None:
     assert response.status_code == 400
     assert "lebih besar dari 5 MB" in response.get_data(as_text=True)
     assert branding_files(app) == []
+
+
+def test_control_characters_are_dropped_and_an_empty_name_refused(admin, make, db_session) -> None:
+    response = post(admin, signatory_name="\x00\x00", place="Ser\x00pong\x1b")
+    assert response.status_code == 400 and "Masukkan nama penanda tangan." in response.get_data(
+        as_text=True
+    )
+    assert post(admin, place="Ser\x00pong\x1b").status_code == 303
+    assert site_of(db_session, make).certificate_place == "Serpong"

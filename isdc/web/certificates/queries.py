@@ -23,6 +23,7 @@ from isdc.models import (
     Trainee,
 )
 from isdc.models.eligibility import CERTIFIABLE, LISTED
+from isdc.models.issuing import single_line
 
 PAGE_SIZE = 50
 
@@ -66,7 +67,7 @@ def register(
 def _filtered(
     query: Select[tuple[Certificate]], wanted: RegisterFilter, today: date, tz: ZoneInfo
 ) -> Select[tuple[Certificate]]:
-    text = " ".join(wanted.text.split())
+    text = single_line(wanted.text)
     if text:
         conditions = [
             Certificate.holder_name.ilike(f"%{_escape(text)}%", escape="\\"),

@@ -122,7 +122,7 @@ def settings() -> Any:
         (form.place, _text_problem),
         (form.public_base_url, _url_problem),
     ):
-        problem = check(" ".join((field.data or "").split()))
+        problem = check(field.data or "")
         if problem:
             field.errors = [*field.errors, problem]
             valid = False
@@ -144,13 +144,11 @@ def settings() -> Any:
             kind: _store_image(site.code, kind, raw, ext, written)
             for kind, (raw, ext) in images.items()
         }
-        site.certificate_signatory_name = " ".join(form.signatory_name.data.split())
-        site.certificate_signatory_title = " ".join(form.signatory_title.data.split())
-        site.certificate_signatory_title_en = (
-            " ".join((form.signatory_title_en.data or "").split()) or None
-        )
-        site.certificate_place = " ".join((form.place.data or "").split()) or None
-        site.public_base_url = (form.public_base_url.data or "").strip().rstrip("/") or None
+        site.certificate_signatory_name = form.signatory_name.data
+        site.certificate_signatory_title = form.signatory_title.data
+        site.certificate_signatory_title_en = form.signatory_title_en.data or None
+        site.certificate_place = form.place.data or None
+        site.public_base_url = (form.public_base_url.data or "").rstrip("/") or None
         if "logo" in paths:
             site.logo_path = paths["logo"]
         elif form.remove_logo.data:
