@@ -20,16 +20,10 @@ Nothing here imports Flask: callers pass the store, the public base URL and the 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,315 +41,53 @@ from isdc.certificates import (
     new_code,
     parse_serial,
     render_certificate,
-    unprintable_characters,
     valid_until,
     validate_course_code,
     verification_url,
 )
-from isdc.certificates.pdf import MAX_NAME
 from isdc.certificates.serials import SerialError
 from isdc.models.audit import AuditAction, audit
 from isdc.models.audit import suspended as audit_suspended
 from isdc.models.base import utcnow
+from isdc.models.certificate_content import (
+    Branding,
+    IssueRefused,
+    holder_problems,
+    printed_name,
+    result_lines,
+    single_line,
+    site_problems,
+)
+from isdc.models.certificate_store import CertificateStore, StoredFileProblem
 from isdc.models.certificates import (
     Certificate,
     CertificateStatus,
     allocate_serial_numbers,
 )
 from isdc.models.courses import Course
-from isdc.models.eligibility import Eligibility, session_eligibility
+from isdc.models.eligibility import session_eligibility
 from isdc.models.enrolment import Enrolment, EnrolmentStatus
-from isdc.models.people import Trainee
 from isdc.models.rules import N_, RuleViolation
 from isdc.models.schedule import CourseSession
-from isdc.models.site import Site
+
+__all__ = [
+    "MAX_REASON",
+    "CertificateStore",
+    "IssueRefused",
+    "Issuer",
+    "StoredFileProblem",
+    "holder_problems",
+    "issue_certificate",
+    "issue_to_session",
+    "print_session",
+    "reissue_certificate",
+    "revoke_certificate",
+    "single_line",
+    "site_problems",
+]
 
 MAX_REASON = 500
 MIN_REASON = 5
-
-
-class IssueRefused(Exception):
-    """The request was refused and nothing was written; ``reasons`` say why (translatable)."""
-
-    def __init__(self, reasons: Iterable[RuleViolation]):
-        self.reasons = tuple(reasons)
-        super().__init__("; ".join(str(r) for r in self.reasons))
-
-
-class StoredFileProblem(Exception):
-    """An issued certificate's stored PDF is missing or is not the file that was issued."""
-
-
-# --------------------------------------------------------------------------- the PDF store
-
-
-class CertificateStore:
-    """The PDF of every issued certificate, under ``<instance>/certificates/<year>/<course>/``.
-
-    A file is written once and never replaced. Its name carries the serial and the random
-    verification code, so two attempts can never write the same name (a rolled-back attempt
-    and the next one may share a serial, never a code).
-    """
-
-    FOLDER = "certificates"
-
-    def __init__(self, instance_path: str | os.PathLike[str]):
-        self.instance_path = Path(instance_path)
-        self.root = self.instance_path / self.FOLDER
-
-    def relative_path(self, serial: str, code: str) -> str:
-        parsed = parse_serial(serial)
-        return "/".join(
-            (
-                self.FOLDER,
-                str(parsed.year),
-                parsed.course_code,
-                f"{parsed.file_stem}_{code.replace('-', '')}.pdf",
-            )
-        )
-
-    def absolute(self, relative: str) -> Path:
-        path = (self.instance_path / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise StoredFileProblem(f"{relative!r} is not inside the certificate store")
-        return path
-
-    def write_new(self, files: Sequence[tuple[str, bytes]]) -> list[str]:
-        """Write each (relative path, bytes) durably, all or none: temporary files, fsync'ed,
-        renamed into place, then each folder fsync'ed. Returns the paths written (for the
-        caller's clean-up should its transaction fail); never replaces an existing file.
-
-        The files are flushed to disk by a pool of threads: the file system commits
-        concurrent fsyncs together, which for a cohort of 500 is 10-20 times faster than one
-        after another (and fsync releases the GIL)."""
-        staged: list[tuple[Path, Path, str]] = []  # temporary, target, relative
-        written: list[str] = []
-        try:
-            for relative, data in files:
-                target = self.absolute(relative)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if target.exists():
-                    raise FileExistsError(
-                        f"{relative} exists already; certificates are never replaced"
-                    )
-                handle, temporary = tempfile.mkstemp(
-                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-                )
-                staged.append((Path(temporary), target, relative))
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(data)
-            if len(staged) == 1:
-                _fsync_file(staged[0][0])
-            else:
-                with ThreadPoolExecutor(max_workers=min(16, len(staged))) as pool:
-                    list(pool.map(_fsync_file, [temporary for temporary, _, _ in staged]))
-            for temporary, target, relative in staged:
-                os.replace(temporary, target)
-                written.append(relative)
-            for folder in {target.parent for _, target, _ in staged}:
-                _fsync_folder(folder)
-        except BaseException:
-            for temporary, _, _ in staged:
-                temporary.unlink(missing_ok=True)
-            self.remove(written)
-            raise
-        return written
-
-    def remove(self, relatives: Iterable[str]) -> None:
-        for relative in relatives:
-            # Best effort: an orphan file is harmless and `certificates check` finds it.
-            with contextlib.suppress(OSError, StoredFileProblem):
-                self.absolute(relative).unlink(missing_ok=True)
-
-    def read(self, certificate: Certificate) -> bytes:
-        """The stored PDF, proven to be the issued one by its SHA-256."""
-        if not certificate.pdf_path or not certificate.pdf_sha256:
-            raise StoredFileProblem(f"certificate {certificate.serial} has no stored PDF")
-        try:
-            data = self.absolute(certificate.pdf_path).read_bytes()
-        except OSError as exc:
-            raise StoredFileProblem(
-                f"the PDF of certificate {certificate.serial} cannot be read: {exc.strerror}"
-            ) from exc
-        if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
-            raise StoredFileProblem(
-                f"the PDF of certificate {certificate.serial} is not the file that was issued "
-                "(its SHA-256 differs)"
-            )
-        return data
-
-    def files(self) -> list[str]:
-        """Every stored PDF, as paths relative to the instance folder."""
-        if not self.root.is_dir():
-            return []
-        return sorted(
-            p.relative_to(self.instance_path).as_posix()
-            for p in self.root.rglob("*.pdf")
-            if p.is_file()
-        )
-
-
-def _fsync_file(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-# --------------------------------------------------------------------------- what is printed
-
-
-@dataclass(frozen=True)
-class Branding:
-    """The site's part of every certificate, read once per issuing call."""
-
-    centre_name: str
-    centre_address: str
-    place: str
-    signatory_name: str
-    signatory_title: str
-    signatory_title_en: str
-    logo: bytes | None
-    signature: bytes | None
-
-    @classmethod
-    def of(cls, site: Site, instance_path: Path) -> Branding:
-        problems = site_problems(site)
-        if problems:
-            raise IssueRefused(problems)
-        try:
-            logo = _read_image(instance_path, site.logo_path)
-            signature = _read_image(instance_path, site.signature_path)
-        except OSError as exc:
-            raise IssueRefused(
-                [
-                    RuleViolation(
-                        "settings",
-                        N_(
-                            "The logo or signature image of the site cannot be read (%(problem)s); upload it again in the certificate settings."
-                        ),
-                        {"problem": exc.strerror or str(exc)},
-                    )
-                ]
-            ) from exc
-        return cls(
-            centre_name=site.name,
-            centre_address=site.address or "",
-            place=site.certificate_place or "",
-            signatory_name=site.certificate_signatory_name or "",
-            signatory_title=site.certificate_signatory_title or "",
-            signatory_title_en=site.certificate_signatory_title_en or "",
-            logo=logo,
-            signature=signature,
-        )
-
-
-def _read_image(instance_path: Path, relative: str | None) -> bytes | None:
-    return None if not relative else (instance_path / relative).read_bytes()
-
-
-def site_problems(site: Site) -> list[RuleViolation]:
-    """What the site must set before it can issue certificates."""
-    problems = []
-    if not (site.certificate_signatory_name or "").strip():
-        problems.append(
-            RuleViolation(
-                "settings", N_("The signatory's name is not set in the certificate settings.")
-            )
-        )
-    if not (site.certificate_signatory_title or "").strip():
-        problems.append(
-            RuleViolation(
-                "settings", N_("The signatory's title is not set in the certificate settings.")
-            )
-        )
-    return problems
-
-
-def holder_problems(trainee: Trainee) -> list[RuleViolation]:
-    """Why the trainee's name or birth date cannot be printed, if they cannot."""
-    name = printed_name(trainee.full_name)
-    problems = []
-    missing = unprintable_characters(name)
-    if missing:
-        problems.append(
-            RuleViolation(
-                "holder",
-                N_(
-                    "The name has characters the certificate cannot print (%(characters)s); enter it in Latin letters as in the passport."
-                ),
-                {"characters": " ".join(missing)},
-            )
-        )
-    if len(name) > MAX_NAME:
-        problems.append(
-            RuleViolation(
-                "holder",
-                N_("The name has %(length)d characters; at most %(limit)d fit on a certificate."),
-                {"length": len(name), "limit": MAX_NAME},
-            )
-        )
-    return problems
-
-
-def single_line(text: str) -> str:
-    """Text typed into a form as one clean line: NFC, control characters (NUL, escape, ...)
-    dropped - PostgreSQL refuses NUL in text and nobody means to type them - and runs of
-    white space made one space."""
-    text = unicodedata.normalize("NFC", text)
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cc" or ch.isspace()
-    )
-    return " ".join(kept.split())
-
-
-def printed_name(name: str) -> str:
-    """A name as the certificate prints and the row keeps it: NFC, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
-
-
-def result_lines(check: Eligibility) -> tuple[str, ...]:
-    """The results printed on the certificate, each line in Indonesian / English."""
-    lines = []
-    attendance = check.attendance
-    if attendance.days:
-        # Whole percent, rounded down: a certificate never claims more than was attended.
-        pct = attendance.attended * 100 // attendance.days
-        lines.append(
-            f"Kehadiran / Attendance: {pct} % ({attendance.attended}/{attendance.days} hari / days)"
-        )
-    passed = [s.best_passing for s in check.scenarios if s.best_passing is not None]
-    if passed:
-        average = sum(passed) / len(passed)
-        n = len(passed)
-        lines.append(
-            f"Simulator: {n} skenario lulus, nilai rata-rata {_number(average, 'id')} / "
-            f"{n} {'scenario' if n == 1 else 'scenarios'} passed, average score {_number(average, 'en')}"
-        )
-    if check.practical_required and check.practical_signed_off:
-        lines.append("Penilaian praktik / Practical assessment: lulus / passed")
-    return tuple(lines)
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-    return text.replace(".", ",") if lang == "id" else text
 
 
 # --------------------------------------------------------------------------- issuing

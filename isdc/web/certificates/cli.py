@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from isdc.extensions import db
 from isdc.models import Certificate
-from isdc.models.issuing import CertificateStore, StoredFileProblem
+from isdc.models.certificate_store import CertificateStore, StoredFileProblem
 from isdc.web.certificates import bp
 
 

@@ -9,7 +9,8 @@ from flask import current_app
 from flask_babel import gettext
 from flask_login import current_user
 
-from isdc.models.issuing import CertificateStore, Issuer
+from isdc.models.certificate_store import CertificateStore
+from isdc.models.issuing import Issuer
 from isdc.models.rules import RuleViolation
 from isdc.models.site import Site
 from isdc.web.i18n import format_number
