@@ -75,6 +75,7 @@ def ensure_default_site() -> Site:
 def init_db(demo: bool) -> None:
     """Create or upgrade the database schema (migrations); optionally load demo data."""
     from isdc.demo import DEMO_LOGINS, seed_demo
+    from isdc.models.issuing import CertificateStore
     from isdc.schema import upgrade_to_head
 
     with acting_as(cli_actor()):
@@ -87,7 +88,13 @@ def init_db(demo: bool) -> None:
                 ):
                     db.session.rollback()
                     fail("the database already holds users or trainees; --demo needs an empty one")
-                seed_demo(db.session, site, local_today(site.tzinfo), runs_dir=_runs_folder())
+                seed_demo(
+                    db.session,
+                    site,
+                    local_today(site.tzinfo),
+                    runs_dir=_runs_folder(),
+                    certificate_store=CertificateStore(current_app.instance_path),
+                )
             db.session.commit()
         except SQLAlchemyError as exc:
             db.session.rollback()

@@ -47,6 +47,8 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Public certificate checks (/verify/<code> and its API twin), per client address.
+    VERIFY_RATE_LIMIT = "60 per minute;600 per hour"
 
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 

@@ -137,26 +137,38 @@ def test_navigation_shows_an_area_once_its_blueprint_exists(
     from flask import Blueprint
 
     from isdc.web.access import roles_required
+    from isdc.web.navigation import ADMIN, NAVIGATION
     from tests.conftest import running_app
 
+    # An administrator's area that no blueprint provides yet (areas land one by one).
+    missing = [i for i in NAVIGATION if i.roles == ADMIN and i.endpoint not in app.view_functions]
+    if not missing:
+        pytest.skip("every administrator area of the menu exists already")
+    item = missing[0]
+    name, endpoint = item.endpoint.split(".")
     make.user(Role.ADMIN, username="admin")
     client = app.test_client()
     login(client, "admin", PASSWORD)
-    assert "Sertifikat" not in client.get("/dashboard").get_data(as_text=True).split("</nav>")[0]
+    with app.test_request_context():
+        shown = str(item.label)
+    assert (
+        f'href="/{name}"' not in client.get("/dashboard").get_data(as_text=True).split("</nav>")[0]
+    )
 
-    area = Blueprint("certificates", __name__)
+    area = Blueprint(name, __name__)
 
-    @area.route("/certificates")
     @roles_required(Role.ADMIN)
     def index() -> str:
         return "list"
+
+    area.add_url_rule(f"/{name}", endpoint, index)
 
     with running_app(database_url, tmp_path / "later") as later:
         later.register_blueprint(area)
         client = later.test_client()
         login(client, "admin", PASSWORD)
         nav = client.get("/dashboard").get_data(as_text=True).split("</nav>")[0]
-    assert 'href="/certificates"' in nav and "Sertifikat" in nav
+    assert f'href="/{name}"' in nav and shown in nav
 
 
 def test_health_and_me(app, make) -> None:

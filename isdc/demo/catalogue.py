@@ -20,6 +20,8 @@ SITE = {
     "address": "Pusdik Lantas Polri, Jl. Raya Puspiptek, Serpong, Tangerang Selatan, Banten",
     "certificate_signatory_name": "Kombes Pol. Dr. Bagus Hendrawan, S.I.K., M.Si.",
     "certificate_signatory_title": "Kepala Indonesia Safety Driving Center",
+    "certificate_signatory_title_en": "Head of the Indonesia Safety Driving Center",
+    "certificate_place": "Serpong",
 }
 
 # name, kind, city, email domain, (youngest, oldest), female share, SIM classes held.

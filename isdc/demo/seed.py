@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -49,6 +50,9 @@ from isdc.models import (
 )
 from isdc.models.audit import AuditAction, audit, suspended
 from isdc.models.schedule import intervals_overlap
+
+if TYPE_CHECKING:
+    from isdc.models.issuing import CertificateStore
 
 DEFAULT_SEED = 2020_02_11  # ISDC opened on 11 February 2020
 
@@ -166,13 +170,21 @@ def working_day(today: date, offset: int) -> date:
 
 
 def seed_demo(
-    db: Session, site: Site, today: date, seed: int = DEFAULT_SEED, runs_dir: Path | None = None
+    db: Session,
+    site: Site,
+    today: date,
+    seed: int = DEFAULT_SEED,
+    runs_dir: Path | None = None,
+    certificate_store: CertificateStore | None = None,
 ) -> Demo:
     """Fill an empty database (with ``site`` in it) with the demo; the caller commits.
 
     With ``runs_dir`` (the installation's runs folder) the demo also gets station tokens,
     assignments and scored simulator runs (isdc.demo.simulator; a few seconds of simulation).
+    With a ``certificate_store`` the demo's certificates are issued (their PDFs stored there).
     """
+    from isdc.demo.certificates import seed_certificates
+
     demo = Demo(site=site, today=today, rng=random.Random(seed))
     for key, value in catalogue.SITE.items():
         setattr(site, key, value)
@@ -186,6 +198,7 @@ def seed_demo(
         from isdc.demo.backoffice import extend_demo  # imports this module
 
         extend_demo(db, demo)
+        seed_certificates(db, demo, certificate_store)
         db.flush()
         check_no_double_booking(demo.sessions)
         if runs_dir is not None:

@@ -118,20 +118,33 @@ def allocate_serial_number(session: Session, course_id: int, year: int) -> int:
     The increment is one ``UPDATE ... RETURNING``, which takes the row lock: concurrent issuers
     queue on it, and a rolled-back issue rolls its number back too, so there are no gaps.
     """
+    return allocate_serial_numbers(session, course_id, year, 1)[0]
+
+
+def allocate_serial_numbers(session: Session, course_id: int, year: int, count: int) -> range:
+    """``count`` consecutive numbers for (year, course) in one locked step (a whole cohort).
+
+    ``count=0`` takes the row lock (creating the counter if needed) without using a number,
+    so that an issuer can make its checks while holding the lock and ask for numbers after.
+    """
+    if count < 0:
+        raise ValueError(f"cannot allocate {count} serial numbers")
     table = CertificateSerialCounter.__table__
     bump = (
         update(table)
         .where(table.c.year == year, table.c.course_id == course_id)
-        .values(last_number=table.c.last_number + 1)
+        .values(last_number=table.c.last_number + count)
         .returning(table.c.last_number)
     )
-    number = session.execute(bump).scalar_one_or_none()
-    if number is not None:
-        return number
-    try:
-        with session.begin_nested():
-            session.execute(table.insert().values(year=year, course_id=course_id, last_number=1))
-        return 1
-    except IntegrityError:
-        # Another transaction created the counter first; take the next number from it.
-        return session.execute(bump).scalar_one()
+    last = session.execute(bump).scalar_one_or_none()
+    if last is None:
+        try:
+            with session.begin_nested():
+                session.execute(
+                    table.insert().values(year=year, course_id=course_id, last_number=count)
+                )
+            last = count
+        except IntegrityError:
+            # Another transaction created the counter first; take the numbers from it.
+            last = session.execute(bump).scalar_one()
+    return range(last - count + 1, last + 1)

@@ -21,6 +21,10 @@ class Site(IdMixin, TimestampMixin, Base):
     public_base_url: Mapped[str | None] = mapped_column(String(255))
     certificate_signatory_name: Mapped[str | None] = mapped_column(String(200))
     certificate_signatory_title: Mapped[str | None] = mapped_column(String(200))
+    # Printed under the Indonesian title in grey (certificates are bilingual), and the place
+    # written before the date above the signature ("Serpong, 27 November 2026").
+    certificate_signatory_title_en: Mapped[str | None] = mapped_column(String(200))
+    certificate_place: Mapped[str | None] = mapped_column(String(64))
     # Image files relative to the instance folder (e.g. branding/logo.png).
     logo_path: Mapped[str | None] = mapped_column(String(500))
     signature_path: Mapped[str | None] = mapped_column(String(500))

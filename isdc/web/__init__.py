@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
     from isdc.web.api import bp as api_bp
     from isdc.web.auth import bp as auth_bp
     from isdc.web.calendar_feeds import bp as calendar_feeds_bp
+    from isdc.web.certificates import bp as certificates_bp
     from isdc.web.courses import bp as courses_bp
     from isdc.web.dashboard import bp as dashboard_bp
     from isdc.web.facilities import bp as facilities_bp
@@ -34,6 +35,7 @@ def register(app: Flask) -> None:
     from isdc.web.runs import bp as runs_bp
     from isdc.web.schedule import bp as schedule_bp
     from isdc.web.trainees import bp as trainees_bp
+    from isdc.web.verify import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -44,6 +46,9 @@ def register(app: Flask) -> None:
                       calendar_feeds_bp):  # fmt: skip
         app.register_blueprint(blueprint)
     explain.register(app)
+    # Certificates (issue 7): the admin/trainee pages and the public verification page.
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(verify_bp)
 
     errors.register(app)
     security.register(app)

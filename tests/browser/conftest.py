@@ -48,13 +48,14 @@ def demo_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     from isdc.extensions import db
     from isdc.models import Site
     from isdc.models.base import local_today
+    from isdc.models.issuing import CertificateStore
     from tests.conftest import TEST_SECRET, empty_all_tables, running_app
 
     instance = tmp_path_factory.mktemp("browser-instance")
     with running_app(database_url, instance) as app:
         site = Site(name="ISDC Serpong", code="SRP", timezone="Asia/Jakarta")
         db.session.add(site)
-        seed_demo(db.session, site, local_today())
+        seed_demo(db.session, site, local_today(), certificate_store=CertificateStore(instance))
         db.session.commit()
         engine_url = app.config["SQLALCHEMY_DATABASE_URI"]
 

@@ -9,7 +9,8 @@ from isdc.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from isdc.web.api import (  # noqa: E402,F401 - stations, runs, the API document
+from isdc.web.api import (  # noqa: E402,F401 - stations, runs, certificates, the API document
+    certificates,
     openapi,
     runs,
     views,  # noqa: E402,F401 - registers the routes
