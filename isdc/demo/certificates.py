@@ -28,6 +28,7 @@ from isdc.demo.seed import (
     _record_results,
     working_day,
 )
+from isdc.demo.simulator import AGGRESSIVE, CAREFUL, DemoRuns
 from isdc.models import (
     Booking,
     CourseSession,
@@ -88,8 +89,13 @@ def demo_codes(demo: Demo) -> Callable[[], str]:
     return make
 
 
-def seed_certificates(db: Session, demo: Demo, store: CertificateStore | None) -> None:
-    """History sessions, simulator runs for every finished session, and their certificates."""
+def seed_certificates(
+    db: Session, demo: Demo, store: CertificateStore | None, runs: DemoRuns | None = None
+) -> None:
+    """History sessions, simulator runs for every finished session, and their certificates.
+
+    With ``runs`` (the demo has a runs folder) the runs are real drives filed as a station
+    would upload them; without it (tests on an in-memory database) they are bare rows."""
     db.flush()
     # Who has completed which course, so that nobody takes a course twice within a year.
     taken: dict[int, set[int]] = {}
@@ -104,7 +110,7 @@ def seed_certificates(db: Session, demo: Demo, store: CertificateStore | None) -
     finished = [s for s in demo.sessions if s.status == SessionStatus.COMPLETED]
     waiting = next(s for s in finished if s.name == WAITING_SESSION)
     for session in finished:
-        _runs(db, demo, session, shortfall=session is waiting)
+        _runs(db, demo, session, shortfall=session is waiting, runs=runs)
     db.flush()
     if store is None:
         return
@@ -219,7 +225,9 @@ def _history_session(
     return session
 
 
-def _runs(db: Session, demo: Demo, session: CourseSession, shortfall: bool) -> None:
+def _runs(
+    db: Session, demo: Demo, session: CourseSession, shortfall: bool, runs: DemoRuns | None
+) -> None:
     """Simulator runs of the session's trainees on the last afternoon: everyone who completed
     passes each required scenario (some after a failed attempt); with ``shortfall`` one of them
     has not passed a scenario yet, so the session page has a reason to show."""
@@ -241,13 +249,21 @@ def _runs(db: Session, demo: Demo, session: CourseSession, shortfall: bool) -> N
                 passes, missing_one = False, False  # this one still has to pass it
             if not passes or demo.rng.random() < 0.3:  # a failed attempt first
                 score = round(demo.rng.uniform(38, requirement.min_score - 4), 1)
-                _add_run(db, demo, enrolment, requirement.scenario_id, str(requirement.vehicle),
-                         score, False, start)  # fmt: skip
+                if runs is not None:
+                    runs.file_at_bay(enrolment, session, requirement.scenario_id,
+                                     str(requirement.vehicle), AGGRESSIVE, index, start)  # fmt: skip
+                else:
+                    _add_run(db, demo, enrolment, requirement.scenario_id,
+                             str(requirement.vehicle), score, False, start)  # fmt: skip
                 start += timedelta(minutes=8)
             if passes:
                 score = round(demo.rng.uniform(requirement.min_score + 2, 97), 1)
-                _add_run(db, demo, enrolment, requirement.scenario_id, str(requirement.vehicle),
-                         score, True, start)  # fmt: skip
+                if runs is not None:
+                    runs.file_at_bay(enrolment, session, requirement.scenario_id,
+                                     str(requirement.vehicle), CAREFUL, index, start)  # fmt: skip
+                else:
+                    _add_run(db, demo, enrolment, requirement.scenario_id,
+                             str(requirement.vehicle), score, True, start)  # fmt: skip
 
 
 def _add_run(
@@ -260,7 +276,7 @@ def _add_run(
     passed: bool,
     started_at: datetime,
 ) -> None:
-    """A scored run as the runs API stores it (the demo keeps no telemetry file for it)."""
+    """A bare scored run row (no telemetry file), for demos built without a runs folder."""
     run_id = uuid.UUID(int=demo.rng.getrandbits(128), version=4)
     duration = round(demo.rng.uniform(150, 420), 1)
     outcome = "completed" if passed or demo.rng.random() < 0.5 else "collision"

@@ -198,13 +198,19 @@ def seed_demo(
         from isdc.demo.backoffice import extend_demo  # imports this module
 
         extend_demo(db, demo)
-        seed_certificates(db, demo, certificate_store)
+        runs = None
+        if runs_dir is not None:
+            from isdc.demo.simulator import DemoRuns
+
+            runs = DemoRuns(db, demo, Path(runs_dir))
+            runs.prepare_stations()
+        seed_certificates(db, demo, certificate_store, runs=runs)
         db.flush()
         check_no_double_booking(demo.sessions)
-        if runs_dir is not None:
+        if runs is not None:
             from isdc.demo.simulator import seed_simulator
 
-            seed_simulator(db, demo, runs_dir)
+            seed_simulator(runs)
     audit(
         db,
         AuditAction.DEMO,

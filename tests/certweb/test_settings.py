@@ -74,7 +74,7 @@ def test_settings_are_saved_and_shown(admin, app, make, db_session) -> None:
     ("upload", "says"),
     [
         (b"%PDF-1.7 not an image", "Berkas ini bukan gambar"),
-        (b"", "Berkasnya kosong."),
+        (b"", "Berkas kosong."),
         (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "Berkas ini bukan gambar"),
     ],
 )

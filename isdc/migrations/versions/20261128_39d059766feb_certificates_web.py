@@ -1,7 +1,7 @@
 """certificates web: site signatory title in English, place of issue
 
 Revision ID: 39d059766feb
-Revises: 3e12a684e4ab
+Revises: ec1232275fba
 Create Date: 2026-11-27 23:32:14.965395
 
 """
