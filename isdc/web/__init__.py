@@ -35,10 +35,12 @@ def register(app: Flask) -> None:
     from isdc.web.runs import bp as runs_bp
     from isdc.web.schedule import bp as schedule_bp
     from isdc.web.trainees import bp as trainees_bp
+    from isdc.web.users import bp as users_bp
     from isdc.web.verify import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(users_bp)  # accounts (administrators) and "change my password"
     app.register_blueprint(api_bp)
     app.register_blueprint(runs_bp)
     # The back office (issue 3).
