@@ -174,3 +174,22 @@ def test_catalogues_compile_when_missing_or_stale(tmp_path) -> None:
 def test_users_keep_their_language_column(db_session, make) -> None:
     make.user(Role.TRAINEE, username="peserta")
     assert db_session.scalar(select(User.locale).where(User.username == "peserta")).value == "id"
+
+
+def test_a_broken_rule_names_a_scenario_by_its_title_in_the_readers_language(app) -> None:
+    from isdc.models.rules import RuleViolation
+
+    violation = RuleViolation(
+        "scenario", "Scenario %(scenario)s: not passed.", {"scenario": "wet_curve"}
+    )
+    with app.test_request_context():
+        assert i18n.explain(violation) == "Scenario Tikungan basah: not passed."
+    with app.test_request_context():
+        from flask import g, session
+        from flask_babel import refresh
+
+        session[i18n.SESSION_LOCALE_KEY] = "en"
+        g.pop("_isdc_reader", None)  # the reader is looked up once per request
+        refresh()
+        assert i18n.explain(violation) == "Scenario Wet bend: not passed."
+    assert violation.params == {"scenario": "wet_curve"}  # the record keeps the id

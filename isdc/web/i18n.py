@@ -60,8 +60,14 @@ def locale_code() -> str:
 
 
 def explain(violation: RuleViolation) -> str:
-    """A broken domain rule in the reader's language."""
-    return gettext(violation.message, **violation.params)
+    """A broken domain rule in the reader's language. The model layer names a simulator
+    scenario by its id (it knows no language); the reader sees the scenario's title."""
+    params = violation.params
+    if isinstance(params.get("scenario"), str):
+        from isdc.runs import catalogue
+
+        params = {**params, "scenario": catalogue.title(params["scenario"], locale_code())}
+    return gettext(violation.message, **params)
 
 
 # --- Dates and times -----------------------------------------------------------------------
