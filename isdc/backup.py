@@ -1,4 +1,5 @@
-"""Consistent copies of the live database: SQLite's online backup API, or ``pg_dump``."""
+"""Consistent copies of the live database: SQLite's online backup API, or ``pg_dump``; and,
+with the stored files, one archive from which an installation can be restored whole."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -103,3 +105,45 @@ def _pg_dump(pg_dump: str, url: str, tmp: Path) -> None:
     if proc.returncode != 0:
         lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
         raise BackupError("pg_dump failed: " + (lines[-1] if lines else f"exit {proc.returncode}"))
+
+
+# Folders of the instance that hold files the database points at: telemetry of runs, the
+# issued certificates' PDFs, the logo and signature images. Never the secret key (a restored
+# installation can make a new one; only open sessions end) and never the live database files.
+STORED_FOLDERS = ("runs", "certificates", "branding")
+
+
+def backup_installation(
+    database_url: str, instance_path: Path, target: Path, *, overwrite: bool = False,
+    runs_folder: Path | None = None,
+) -> tuple[Path, int]:  # fmt: skip
+    """A ``.tar.gz`` with the database copy (``database.sqlite`` or ``database.dump``) and the
+    stored files; returns the archive and the number of stored files in it.
+
+    The database is copied first, then the files. Stored files are written before the rows
+    that name them are committed and are never changed or deleted afterwards, so every file
+    the copied database refers to already exists when the files are collected.
+    """
+    target = Path(target).expanduser().resolve()
+    _check_target(target, overwrite)
+    backend = make_url(database_url).get_backend_name()
+    member = "database.sqlite" if backend == "sqlite" else "database.dump"
+    folders = {name: Path(instance_path) / name for name in STORED_FOLDERS}
+    if runs_folder is not None:
+        folders["runs"] = Path(runs_folder)
+    counted = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal counted
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".isdc-backup-") as work:
+            database = backup_database(database_url, Path(work) / member)
+            with tarfile.open(tmp, "w:gz") as archive:
+                archive.add(database, arcname=member)
+                for name, folder in folders.items():
+                    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+                        if path.is_file() and not path.name.endswith(".tmp"):
+                            archive.add(path, arcname=f"{name}/{path.relative_to(folder)}")
+                            counted += 1
+
+    _write_atomically(target, write)
+    return target, counted

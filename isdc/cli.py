@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -263,17 +264,30 @@ def station_token(station_name: str | None, bay_name: str | None, site_code: str
 @click.command("backup")
 @click.argument("path", required=False)
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option(
+    "--with-files",
+    is_flag=True,
+    help="Write a .tar.gz with the database copy and the stored runs, certificates and images.",
+)
 @with_appcontext
-def backup(path: str | None, force: bool) -> None:
+def backup(path: str | None, force: bool, with_files: bool) -> None:
     """Write a consistent copy of the live database to PATH (SQLite file or pg_dump archive)."""
-    from isdc.backup import BackupError, backup_database
+    from isdc.backup import BackupError, backup_database, backup_installation
 
     if path is None:
         fail("give the file to write, e.g. `flask --app isdc backup /var/backups/isdc.sqlite`")
+    if with_files and not path.endswith((".tar.gz", ".tgz")):
+        fail(f"with --with-files the backup is a .tar.gz archive; got {path!r}")
+    database_url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     try:
-        written = backup_database(
-            current_app.config["SQLALCHEMY_DATABASE_URI"], path, overwrite=force
-        )
+        if with_files:
+            written, files = backup_installation(
+                database_url, Path(current_app.instance_path), path, overwrite=force,
+                runs_folder=_runs_folder(),
+            )  # fmt: skip
+            click.echo(f"{files:,} stored files archived with the database.")
+        else:
+            written = backup_database(database_url, path, overwrite=force)
     except BackupError as exc:
         fail(str(exc))
     try:

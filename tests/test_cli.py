@@ -215,3 +215,43 @@ def test_backup_bad_paths(app, runner, site, tmp_path) -> None:
     assert "cannot write" in one_line_error(runner.invoke(args=["backup", str(unwritable)]))
     assert "is a folder" in one_line_error(runner.invoke(args=["backup", str(tmp_path)]))
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_backup_with_files_archives_database_runs_and_certificates(
+    app, runner, make, tmp_path
+) -> None:
+    import tarfile
+
+    make.user(Role.ADMIN, username="admin")
+    instance = Path(app.instance_path)
+    (instance / "certificates" / "2026").mkdir(parents=True, exist_ok=True)
+    (instance / "certificates" / "2026" / "ISDC-1.pdf").write_bytes(b"%PDF-1.4 stored")
+    (instance / "certificates" / ".x.pdf.tmp").write_bytes(b"half written")
+    (instance / "secret_key").write_text("do not archive")
+    from isdc.web.api.runs import run_store
+
+    with app.app_context():
+        runs = run_store().root
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / "a.isdc.npz").write_bytes(b"telemetry")
+    target = tmp_path / "isdc-full.tar.gz"
+    result = runner.invoke(args=["backup", str(target), "--with-files"])
+    assert result.exit_code == 0, result.output
+    assert "2 stored files archived" in result.output
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    database = "database.sqlite" if sqlite else "database.dump"
+    with tarfile.open(target) as archive:
+        names = set(archive.getnames())
+        assert names == {database, "certificates/2026/ISDC-1.pdf", "runs/a.isdc.npz"}
+        archive.extract(database, tmp_path / "restored", filter="data")
+        assert archive.extractfile("certificates/2026/ISDC-1.pdf").read() == b"%PDF-1.4 stored"
+    assert_is_backup_of_admin(app, tmp_path / "restored" / database)
+    assert not list(tmp_path.glob(".*"))  # no temporary file or folder left behind
+
+
+def test_backup_with_files_needs_an_archive_name(app, runner, site, tmp_path) -> None:
+    message = one_line_error(
+        runner.invoke(args=["backup", str(tmp_path / "b.sqlite"), "--with-files"])
+    )
+    assert ".tar.gz archive" in message
+    assert not list(tmp_path.iterdir())
