@@ -76,7 +76,7 @@ HABIT_KINDS = (
     "solid_line",
     "slow_reaction",
 )
-DROP_UNHABITUAL = 0.4  # share of minor/major findings outside an organisation's habits dropped
+DROP_UNHABITUAL = 0.25  # share of minor/major findings outside an organisation's habits dropped
 RETAKES = 3  # attempts per required scenario before a trainee gives up
 RUN_MINUTES = 5  # a bay's turn per run
 BAY_WINDOWS = ((time(8), time(11)), (time(13), time(16)))
@@ -174,7 +174,7 @@ def seed_analytics(
         drives_of.append((e, [run for _, attempts in tries for run in attempts]))
     planned = _fit(drives_of, runs, plan, requirements, skill, rng, passed_all)
     plan.insert(db, planned, now)
-    db.execute(insert(Attendance), attendance)
+    db.execute(insert(Attendance.__table__), attendance)
     outcomes = _outcomes(db, enrolled, passed_all, short)
     certificates, revoked = _certificates(db, site, enrolled, courses, outcomes, tz, now, rng)
     advance_sequences(db, ("assignments", "score_reports"))
@@ -216,7 +216,7 @@ def _requirements(db: Session, site: Site, stamp: dict) -> dict[int, list[tuple[
             new.append({"course_id": course_id, "scenario_id": scenario_id, "vehicle": vehicle,
                         "min_score": min_score, "position": position, **stamp})  # fmt: skip
     if new:
-        db.execute(insert(table), new)
+        db.execute(insert(table.__table__), new)
     return dict(found)
 
 
@@ -227,7 +227,7 @@ def _profiles(db: Session, site: Site, rng: random.Random) -> dict[int | None, _
         select(Organisation.id).where(Organisation.site_id == site.id).order_by(Organisation.id)
     ):
         profiles[org_id] = _Profile(
-            risk=rng.uniform(0.1, 0.55),
+            risk=rng.uniform(0.2, 0.65),
             habits=frozenset(rng.sample(HABIT_KINDS, rng.randint(2, 3))),
         )
     return profiles
@@ -312,7 +312,7 @@ def _stations(db: Session, site: Site, stamp: dict) -> list[tuple[int, int, str]
     rows = [{"id": first + n, "site_id": site.id, "name": f"SIM-U{n + 1:02d}", "facility_id": bay,
              "status": "active", **stamp} for n, bay in enumerate(bays)]  # fmt: skip
     if rows:
-        db.execute(insert(Station), rows)
+        db.execute(insert(Station.__table__), rows)
     advance_sequences(db, ("stations",))
     return [(r["id"], r["facility_id"], r["name"]) for r in rows]
 
@@ -502,7 +502,7 @@ class _RunPlan:
                             (RunFinding, findings), (RunMeasure, measures),
                             (Booking, self.booking_rows)):  # fmt: skip
             if rows:
-                db.execute(insert(model), rows)
+                db.execute(insert(model.__table__), rows)
         self.finding_rows, self.measure_rows = len(findings), len(measures)
 
     def _report(
@@ -671,7 +671,7 @@ def _certificates(
              "created_at": issued_at, "updated_at": revoke_at if is_revoked else issued_at}
         )  # fmt: skip
     if rows:
-        db.execute(insert(Certificate), rows)
+        db.execute(insert(Certificate.__table__), rows)
     table = CertificateSerialCounter.__table__
     for (year, course_id), last in counters.items():
         if (year, course_id) in known:

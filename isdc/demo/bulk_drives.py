@@ -11,7 +11,9 @@ scores, pass marks and finding kinds are the scorer's own.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ BULK_MEASURES = (
 )
 BULK_DRIVER = "wheel"  # bulk runs stand for trainees at a bay's steering wheel
 DRIVE_SEED = 1
+PARALLEL_FROM = 12  # drives to do before it pays to start worker processes
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,18 @@ def _style(level: float) -> Any:
     return dataclasses.replace(CAREFUL, **values)
 
 
-@functools.cache
+_DRIVEN: dict[tuple[str, str, float], Drive] = {}  # a process drives each once
+
+
 def drive(scenario_id: str, vehicle: str, level: float) -> Drive:
-    """Drive and score ``scenario_id`` once at ``level`` (cached for the process)."""
+    """Drive and score ``scenario_id`` once at ``level`` (kept for the process)."""
+    key = (scenario_id, vehicle, level)
+    if key not in _DRIVEN:
+        _DRIVEN[key] = _drive(*key)
+    return _DRIVEN[key]
+
+
+def _drive(scenario_id: str, vehicle: str, level: float) -> Drive:
     from isdc.scoring import score
     from isdc.simulator import Simulation
     from isdc.simulator.drivers import Autopilot
@@ -152,5 +164,17 @@ def drive(scenario_id: str, vehicle: str, level: float) -> Drive:
 def drives_for(
     pairs: list[tuple[str, str]], levels: tuple[float, ...] = LEVELS
 ) -> dict[tuple[str, str], list[Drive]]:
-    """Every (scenario, vehicle) pair driven at every level, best driver first."""
+    """Every (scenario, vehicle) pair driven at every level, best driver first.
+
+    Many drives are shared out over the CPUs (each is independent and takes about a second);
+    a few are driven here."""
+    todo = [(s, v, level) for s, v in pairs for level in levels if (s, v, level) not in _DRIVEN]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= PARALLEL_FROM and workers > 1:
+        # Forked workers: they only simulate and never touch the parent's database
+        # connection (pool workers leave with os._exit, so nothing of it is closed there).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for key, made in zip(todo, pool.map(_drive, *zip(*todo, strict=True)), strict=True):
+                _DRIVEN[key] = made
     return {pair: [drive(pair[0], pair[1], level) for level in levels] for pair in pairs}
