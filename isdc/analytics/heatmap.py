@@ -10,7 +10,7 @@ in a <title>, so hovering (or a screen reader) gives the numbers.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from isdc.analytics.scope import Scope
 from isdc.analytics.scored_runs import CURRENT_FINDING, in_scope
 from isdc.analytics.sqlmath import floor_of
-from isdc.models import Run, RunFinding, ScoreReport
+from isdc.models import Run, RunFinding
 from isdc.runs.plots import INK, ROAD, _fmt, _svg, nice_ticks, road_paths
 
 CELL_SIZES_M = (5.0, 10.0, 20.0, 25.0, 50.0)
@@ -90,9 +90,8 @@ def finding_cells(
     base = (
         select()
         .select_from(RunFinding)
-        .join(ScoreReport, CURRENT_FINDING)
         .join(Run, Run.id == RunFinding.run_id)
-        .where(*conditions)
+        .where(CURRENT_FINDING, *conditions)
     )
     placed = RunFinding.x.is_not(None) & RunFinding.y.is_not(None)
     cells = db.execute(
@@ -127,8 +126,8 @@ class HeatLabels:
     title: str
     metres: str
     findings: str  # legend caption: "findings per cell"
-    cell_text: str  # "%(total)s findings: %(critical)s critical, ..." already translated
-    # with {total} {critical} {major} {minor} {x} {y} placeholders
+    # A cell's tooltip from the cell and its south-west corner (metres), translated.
+    describe: Callable[[HeatCell, float, float], str]
 
 
 def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") -> str:
@@ -169,10 +168,7 @@ def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") 
     for cell in heat.cells:
         colour = class_colour(_class_of(cell.total, bounds_of_classes), len(bounds_of_classes))
         left, top = sx(cell.column * size), sy((cell.row + 1) * size)
-        text = labels.cell_text.format(
-            total=cell.total, critical=cell.critical, major=cell.major, minor=cell.minor,
-            x=_fmt(cell.column * size), y=_fmt(cell.row * size),
-        )  # fmt: skip
+        text = labels.describe(cell, cell.column * size, cell.row * size)
         parts.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{side:.1f}" height="{side:.1f}" '
                      f'fill="{colour}" fill-opacity="0.9" stroke="{INK}" stroke-width="0.4">'
                      f'<title>{escape(text)}</title></rect>')  # fmt: skip

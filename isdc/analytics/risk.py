@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from isdc.analytics.scope import Scope
-from isdc.analytics.scored_runs import CURRENT_FINDING, CURRENT_REPORT, in_scope, share
-from isdc.models import Organisation, Run, RunFinding, ScoreReport, Trainee
+from isdc.analytics.scored_runs import CURRENT_FINDING, SCORED, in_scope, share
+from isdc.models import Organisation, Run, RunFinding, Trainee
 
 MIN_RUNS = 20
 MIN_FINDINGS = 5
@@ -112,18 +112,16 @@ def risk_profile(db: Session, scope: Scope) -> RiskProfile:
     runs_rows = db.execute(
         select(org, Run.scenario_id, func.count())
         .select_from(Run)
-        .join(ScoreReport, CURRENT_REPORT)
         .outerjoin(Trainee, Trainee.id == Run.trainee_id)
-        .where(*centre)
+        .where(SCORED, *centre)
         .group_by(org, Run.scenario_id)
     ).all()
     found_rows = db.execute(
         select(org, Run.scenario_id, RunFinding.kind, func.count())
         .select_from(RunFinding)
-        .join(ScoreReport, CURRENT_FINDING)
         .join(Run, Run.id == RunFinding.run_id)
         .outerjoin(Trainee, Trainee.id == Run.trainee_id)
-        .where(*centre)
+        .where(CURRENT_FINDING, *centre)
         .group_by(org, Run.scenario_id, RunFinding.kind)
     ).all()
     # The centre: every run of the scope, with or without an organisation.
@@ -188,9 +186,12 @@ def _trainees_with_runs(db: Session, scope: Scope, organisation_ids: list[int]) 
     rows = db.execute(
         select(Trainee.organisation_id, func.count(func.distinct(Run.trainee_id)))
         .select_from(Run)
-        .join(ScoreReport, CURRENT_REPORT)
         .join(Trainee, Trainee.id == Run.trainee_id)
-        .where(Trainee.organisation_id.in_(organisation_ids), *in_scope(scope, organisation=False))
+        .where(
+            SCORED,
+            Trainee.organisation_id.in_(organisation_ids),
+            *in_scope(scope, organisation=False),
+        )
         .group_by(Trainee.organisation_id)
     ).all()
     return {org_id: n for org_id, n in rows}

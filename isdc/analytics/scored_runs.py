@@ -8,16 +8,22 @@ no session count only when neither is filtered), and for the organisation throug
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.sql.expression import ColumnElement
 
 from isdc.analytics.scope import Scope
 from isdc.models import Assignment, CourseSession, Run, RunFinding, ScoreReport, Trainee
 from isdc.models.schedule import SessionInstructor
 
-# Join conditions: the run's current report, and a finding's report being that current one.
-CURRENT_REPORT = and_(ScoreReport.run_id == Run.id, ScoreReport.is_current.is_(True))
-CURRENT_FINDING = and_(RunFinding.report_id == ScoreReport.id, ScoreReport.is_current.is_(True))
+# A run is scored when it has a current report; ``Run.score``/``Run.passed`` repeat that
+# report (record_report keeps them in step), so run-level figures need no join.
+SCORED = Run.score.is_not(None)
+# A finding counts when its report is current. Spelled as "not of a superseded report": the
+# superseded reports are the few rescored runs' old ones, a small set the database looks up
+# cheaply, where joining every finding to its report costs a lookup per finding.
+CURRENT_FINDING = RunFinding.report_id.not_in(
+    select(ScoreReport.id).where(ScoreReport.is_current.is_(False))
+)
 
 
 def in_scope(scope: Scope, *, organisation: bool = True) -> list[ColumnElement[bool]]:

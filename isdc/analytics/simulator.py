@@ -16,9 +16,9 @@ from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from isdc.analytics.scope import Scope
-from isdc.analytics.scored_runs import CURRENT_FINDING, CURRENT_REPORT, in_scope, share
+from isdc.analytics.scored_runs import CURRENT_FINDING, SCORED, in_scope, share
 from isdc.analytics.sqlmath import floor_of
-from isdc.models import Run, RunFinding, ScoreReport
+from isdc.models import Run, RunFinding, Trainee
 
 BIN_WIDTH = 10  # score points per histogram bar: 0-9.99, 10-19.99, ..., 90-100
 BINS = 100 // BIN_WIDTH
@@ -51,18 +51,16 @@ def score_bin(score: object) -> object:
 
 def score_distribution(db: Session, scope: Scope) -> list[ScenarioScores]:
     """Per scenario (most runs first): runs, passes, mean score and the 10-point histogram."""
-    binned = score_bin(ScoreReport.score).label("bin")
+    binned = score_bin(Run.score).label("bin")
     result = db.execute(
         select(
             Run.scenario_id,
             binned,
             func.count().label("runs"),
-            func.sum(cast(ScoreReport.passed, Integer)).label("passed"),
-            func.sum(ScoreReport.score).label("total"),
+            func.sum(cast(Run.passed, Integer)).label("passed"),
+            func.sum(Run.score).label("total"),
         )
-        .select_from(Run)
-        .join(ScoreReport, CURRENT_REPORT)
-        .where(*in_scope(scope))
+        .where(SCORED, *in_scope(scope))
         .group_by(Run.scenario_id, binned)
     ).all()
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * BINS)
@@ -126,9 +124,7 @@ def finding_tables(db: Session, scope: Scope) -> FindingTables:
     """
     runs_rows = db.execute(
         select(Run.scenario_id, Run.vehicle, func.count())
-        .select_from(Run)
-        .join(ScoreReport, CURRENT_REPORT)
-        .where(*in_scope(scope))
+        .where(SCORED, *in_scope(scope))
         .group_by(Run.scenario_id, Run.vehicle)
     ).all()
     found_rows = db.execute(
@@ -140,9 +136,8 @@ def finding_tables(db: Session, scope: Scope) -> FindingTables:
             func.count(func.distinct(RunFinding.run_id)),
         )
         .select_from(RunFinding)
-        .join(ScoreReport, CURRENT_FINDING)
         .join(Run, Run.id == RunFinding.run_id)
-        .where(*in_scope(scope))
+        .where(CURRENT_FINDING, *in_scope(scope))
         .group_by(Run.scenario_id, Run.vehicle, RunFinding.kind)
     ).all()
     runs_by_scenario: dict[str, int] = defaultdict(int)
@@ -227,16 +222,14 @@ def _first_and_latest(scope: Scope):  # type: ignore[no-untyped-def]
             Run.id.label("run_id"),
             Run.trainee_id.label("trainee_id"),
             Run.scenario_id.label("scenario_id"),
-            ScoreReport.score.label("score"),
+            Run.score.label("score"),
             func.row_number().over(**window, order_by=(Run.started_at, Run.id)).label("from_first"),
             func.row_number()
             .over(**window, order_by=(Run.started_at.desc(), Run.id.desc()))
             .label("from_latest"),
             func.count().over(**window).label("attempts"),
         )
-        .select_from(Run)
-        .join(ScoreReport, CURRENT_REPORT)
-        .where(Run.trainee_id.is_not(None), *in_scope(scope))
+        .where(SCORED, Run.trainee_id.is_not(None), *in_scope(scope))
         .subquery("numbered")
     )
     first = numbered.alias("first")
@@ -292,8 +285,6 @@ def attempts(
 ) -> list[Attempts]:
     """Trainees' first and latest attempts, the biggest improvement first (then by name);
     ``limit`` for pages, none for the CSV file."""
-    from isdc.models import Trainee
-
     pairs = _first_and_latest(scope)
     change = pairs.c.latest_score - pairs.c.first_score
     query = (

@@ -40,8 +40,9 @@ def test_kind_filter_and_rescored_run(db_session, world) -> None:  # noqa: F811
 def test_svg_draws_every_cell_with_counts(db_session, world) -> None:  # noqa: F811
     scope, _ = world
     heat = heatmap.finding_cells(db_session, scope, "school_zone")
-    labels = heatmap.HeatLabels("Findings", "m", "Findings per cell",
-                                "{total}: {critical}/{major}/{minor} at {x},{y}")  # fmt: skip
+    labels = heatmap.HeatLabels(
+        "Findings", "m", "Findings per cell", lambda c, x, y: f"{c.total} at {x:.0f},{y:.0f}"
+    )
     svg = heatmap.heatmap_svg(heat, labels)
     assert svg.startswith("<svg") and "style=" not in svg and "<script" not in svg
     assert svg.count("<title>") == 1 + len(heat.cells)
@@ -53,7 +54,7 @@ def test_empty_scenario_still_draws_the_road(db_session, world) -> None:  # noqa
     heat = heatmap.finding_cells(db_session, scope, "toll_merge")
     assert heat.cells == () and heat.without_position == 0
     assert heat.cell_m > 5.0  # a 1.4 km road gets coarser cells
-    svg = heatmap.heatmap_svg(heat, heatmap.HeatLabels("t", "m", "n", "{total}"))
+    svg = heatmap.heatmap_svg(heat, heatmap.HeatLabels("t", "m", "n", lambda c, x, y: str(c.total)))
     assert "<path" in svg
 
 
