@@ -1,19 +1,21 @@
 """The runs every simulator and risk figure counts: scored runs of a scope, by their current
 score report (a rescored run counts once, with its newest report; older reports never count).
 
-A run belongs to the scope when it was driven at the scope's site within the period (by
-``Run.started_at``), for the course or instructor through its assignment's session (runs with
-no session count only when neither is filtered), and for the organisation through its trainee.
+Which runs belong to a scope is :func:`isdc.analytics.filters.run_conditions` (site, period
+by ``Run.started_at``, course/instructor through the assignment's session, organisation
+through the trainee), shared with every other section.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.sql.expression import ColumnElement
 
+from isdc.analytics.filters import run_conditions
 from isdc.analytics.scope import Scope
-from isdc.models import Assignment, CourseSession, Run, RunFinding, ScoreReport, Trainee
-from isdc.models.schedule import SessionInstructor
+from isdc.models import Run, RunFinding, ScoreReport
 
 # A run is scored when it has a current report; ``Run.score``/``Run.passed`` repeat that
 # report (record_report keeps them in step), so run-level figures need no join.
@@ -27,36 +29,12 @@ CURRENT_FINDING = RunFinding.report_id.not_in(
 
 
 def in_scope(scope: Scope, *, organisation: bool = True) -> list[ColumnElement[bool]]:
-    """WHERE conditions on ``Run`` for the scope; ``organisation=False`` leaves the
-    organisation filter out (the centre's average the risk profile compares against)."""
-    lo, hi = scope.bounds_utc()
-    conditions: list[ColumnElement[bool]] = [
-        Run.site_id == scope.site_id,
-        Run.started_at >= lo,
-        Run.started_at < hi,
-    ]
-    if scope.course_id is not None or scope.instructor_id is not None:
-        sessions = select(Assignment.id).join(
-            CourseSession, CourseSession.id == Assignment.session_id
-        )
-        if scope.course_id is not None:
-            sessions = sessions.where(CourseSession.course_id == scope.course_id)
-        if scope.instructor_id is not None:
-            sessions = sessions.where(
-                CourseSession.id.in_(
-                    select(SessionInstructor.session_id).where(
-                        SessionInstructor.instructor_id == scope.instructor_id
-                    )
-                )
-            )
-        conditions.append(Run.assignment_id.in_(sessions))
-    if organisation and scope.organisation_id is not None:
-        conditions.append(
-            Run.trainee_id.in_(
-                select(Trainee.id).where(Trainee.organisation_id == scope.organisation_id)
-            )
-        )
-    return conditions
+    """WHERE conditions on ``Run`` for the scope (the analytics-wide run filter);
+    ``organisation=False`` leaves the organisation filter out, for the centre's average the
+    risk profile compares an organisation with."""
+    if not organisation:
+        scope = replace(scope, organisation_id=None)
+    return run_conditions(scope)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -9,12 +9,16 @@ import hashlib
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
-from isdc.models import Run, Trainee
+from isdc.analytics.scope import Scope
+from isdc.models import Organisation, OrganisationKind, Run, Trainee
+from isdc.models.base import DEFAULT_TIMEZONE
 from isdc.runs.reports import record_report
+from tests.factories import make_site
 
 _numbers = itertools.count(1)
 
@@ -102,3 +106,48 @@ def rescore(db: Session, seeded: SeededRun, score: float, findings: list[Found])
     db.flush()
     seeded.score, seeded.passed, seeded.findings = score, ok, list(findings)
     return seeded
+
+
+START, END = date(2026, 10, 1), date(2026, 10, 31)
+
+
+def at(day: int, hour: int = 9, month: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=DEFAULT_TIMEZONE)
+
+
+@pytest.fixture
+def sim_world(db_session, site, make):  # type: ignore[no-untyped-def]
+    """Runs of two scenarios and two vehicles, a rescored run, runs outside the period and
+    at another site; returns (scope, the runs that must count)."""
+    org = Organisation(site=site, name="PT Maju", kind=OrganisationKind.COMPANY)
+    db_session.add(org)
+    ana = make.trainee(full_name="Ana", organisation=org)
+    budi = make.trainee(full_name="Budi", organisation=org)
+    citra = make.trainee(full_name="Citra")
+    sid = site.id
+    counted: list[SeededRun] = []
+    add = counted.append
+    sp, rl, hb = "speeding", "red_light", "harsh_braking"
+    # Ana: three school-zone attempts (45 -> 60 -> 88), improved by 43.
+    add(seed_run(db_session, sid, ana, "school_zone", at(2), 45.0,
+                 [Found(sp, "minor", 12, 3), Found(sp, "minor", 13, 4), Found(rl, "critical", 101, 2)]))  # fmt: skip
+    add(seed_run(db_session, sid, ana, "school_zone", at(9), 60.0, [Found(sp, "minor", 14, 1)]))
+    add(seed_run(db_session, sid, ana, "school_zone", at(20), 88.0))
+    # Budi: two school-zone attempts (70 -> 55, worse), one braking-zone on a motorcycle.
+    add(seed_run(db_session, sid, budi, "school_zone", at(3), 70.0, [Found(hb, "major", -7, -2)]))
+    add(seed_run(db_session, sid, budi, "school_zone", at(31, 23), 55.0,
+                 [Found(sp, "minor", 12, 2), Found(hb, "major", None, None)]))  # fmt: skip
+    add(seed_run(db_session, sid, budi, "braking_zone", at(5), 100.0, vehicle="motorcycle"))
+    # Citra (no organisation): braking zone twice with the same score, first rescored.
+    first = seed_run(db_session, sid, citra, "braking_zone", at(6), 30.0,
+                     [Found(rl, "critical", 5, 5)] * 4, vehicle="motorcycle")  # fmt: skip
+    add(rescore(db_session, first, 72.5, [Found(hb, "major", 5, 5)]))
+    add(seed_run(db_session, sid, citra, "braking_zone", at(7), 72.5, [Found(hb, "major", 6, 5)]))
+    # Outside the period (just after midnight local time on 1 November) and another site.
+    seed_run(db_session, sid, citra, "braking_zone", at(1, 0, month=11) + timedelta(minutes=10),
+             10.0, [Found(rl, "critical")] * 3)  # fmt: skip
+    seed_run(db_session, sid, ana, "school_zone", at(30, 9, month=9), 99.0, [Found(rl)])
+    other = make_site(db_session, name="ISDC Medan", code="MDN")
+    seed_run(db_session, other.id, None, "school_zone", at(10), 0.0, [Found(rl)] * 5)
+    db_session.commit()
+    return Scope(START, END, sid), counted

@@ -6,11 +6,11 @@ import math
 from collections import Counter
 
 from isdc.analytics import heatmap
-from tests.analytics.test_simulator import world  # noqa: F401 - the shared fixture
+from tests.analytics.sim_seed import sim_world  # noqa: F401 - the fixture
 
 
-def test_cells_sum_to_placed_findings(db_session, world) -> None:  # noqa: F811
-    scope, runs = world
+def test_cells_sum_to_placed_findings(db_session, sim_world) -> None:  # noqa: F811
+    scope, runs = sim_world
     heat = heatmap.finding_cells(db_session, scope, "school_zone", cell_m=5.0)
     placed = [f for r in runs if r.scenario == "school_zone" for f in r.findings
               if f.x is not None and f.y is not None]  # fmt: skip
@@ -29,16 +29,16 @@ def test_cells_sum_to_placed_findings(db_session, world) -> None:  # noqa: F811
     assert any((c.column, c.row) == (-2, -1) for c in heat.cells)
 
 
-def test_kind_filter_and_rescored_run(db_session, world) -> None:  # noqa: F811
-    scope, _ = world
+def test_kind_filter_and_rescored_run(db_session, sim_world) -> None:  # noqa: F811
+    scope, _ = sim_world
     red = heatmap.finding_cells(db_session, scope, "braking_zone", kind="red_light")
     assert red.cells == () and red.placed == 0  # the four red lights were rescored away
     braking = heatmap.finding_cells(db_session, scope, "braking_zone", cell_m=5.0)
     assert [(c.column, c.row, c.total) for c in braking.cells] == [(1, 1, 2)]
 
 
-def test_svg_draws_every_cell_with_counts(db_session, world) -> None:  # noqa: F811
-    scope, _ = world
+def test_svg_draws_every_cell_with_counts(db_session, sim_world) -> None:  # noqa: F811
+    scope, _ = sim_world
     heat = heatmap.finding_cells(db_session, scope, "school_zone")
     labels = heatmap.HeatLabels(
         "Findings", "m", "Findings per cell", lambda c, x, y: f"{c.total} at {x:.0f},{y:.0f}"
@@ -49,8 +49,8 @@ def test_svg_draws_every_cell_with_counts(db_session, world) -> None:  # noqa: F
     assert "Findings per cell" in svg
 
 
-def test_empty_scenario_still_draws_the_road(db_session, world) -> None:  # noqa: F811
-    scope, _ = world
+def test_empty_scenario_still_draws_the_road(db_session, sim_world) -> None:  # noqa: F811
+    scope, _ = sim_world
     heat = heatmap.finding_cells(db_session, scope, "toll_merge")
     assert heat.cells == () and heat.without_position == 0
     assert heat.cell_m > 5.0  # a 1.4 km road gets coarser cells
