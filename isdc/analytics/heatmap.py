@@ -10,6 +10,7 @@ in a <title>, so hovering (or a screen reader) gives the numbers.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -21,10 +22,11 @@ from isdc.analytics.scope import Scope
 from isdc.analytics.scored_runs import CURRENT_FINDING, in_scope
 from isdc.analytics.sqlmath import floor_of
 from isdc.models import Run, RunFinding
-from isdc.runs.plots import INK, ROAD, _fmt, _svg, nice_ticks, road_paths
+from isdc.runs.plots import INK, ROAD, _fmt, _svg, road_paths
 
 CELL_SIZES_M = (5.0, 10.0, 20.0, 25.0, 50.0)
-MAX_CELLS_ACROSS = 150
+MIN_CELL_PX = 7.0  # smaller squares cannot be seen, let alone hovered
+MAP_HEIGHTS = (140, 520)  # px: a long straight road is a strip, a junction a square
 # viridis, light (few findings) to dark (many): colour-blind safe, monotone in lightness.
 CLASS_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 WIDTH = 820
@@ -63,13 +65,28 @@ def road_bounds(scenario_id: str) -> tuple[float, float, float, float] | None:
         return None
 
 
+def map_scale(bounds: tuple[float, float, float, float]) -> tuple[int, float]:
+    """Height (px) and scale (px per metre) of a map of ``bounds`` at WIDTH, north up and
+    equal in both directions."""
+    x0, y0, x1, y1 = bounds
+    height = int(max(MAP_HEIGHTS[0], min(MAP_HEIGHTS[1], WIDTH * (y1 - y0) / (x1 - x0))))
+    return height, min(WIDTH / (x1 - x0), height / (y1 - y0))
+
+
 def cell_size(scenario_id: str) -> float:
-    """The smallest cell size that keeps the layout within MAX_CELLS_ACROSS cells."""
+    """The smallest cell size that still draws at least MIN_CELL_PX wide on the map."""
     bounds = road_bounds(scenario_id)
     if bounds is None:
         return CELL_SIZES_M[0]
-    extent = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    return next((s for s in CELL_SIZES_M if extent / s <= MAX_CELLS_ACROSS), CELL_SIZES_M[-1])
+    _, scale = map_scale(_padded(bounds))
+    return next((s for s in CELL_SIZES_M if s * scale >= MIN_CELL_PX), CELL_SIZES_M[-1])
+
+
+PAD_M = 10.0
+
+
+def _padded(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return box[0] - PAD_M, box[1] - PAD_M, box[2] + PAD_M, box[3] + PAD_M
 
 
 def finding_cells(
@@ -140,14 +157,10 @@ def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") 
         boxes.append(bounds)
     if not boxes:
         boxes.append((0.0, 0.0, 100.0, 100.0))
-    pad = 10.0
-    x0 = min(b[0] for b in boxes) - pad
-    y0 = min(b[1] for b in boxes) - pad
-    x1 = max(b[2] for b in boxes) + pad
-    y1 = max(b[3] for b in boxes) + pad
+    x0, y0, x1, y1 = _padded((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                              max(b[2] for b in boxes), max(b[3] for b in boxes)))  # fmt: skip
     legend_h = 46
-    map_h = int(max(200, min(520, WIDTH * (y1 - y0) / (x1 - x0))))
-    scale = min(WIDTH / (x1 - x0), map_h / (y1 - y0))
+    map_h, scale = map_scale((x0, y0, x1, y1))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
 
     def sx(v: float) -> float:
@@ -172,7 +185,7 @@ def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") 
         parts.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{side:.1f}" height="{side:.1f}" '
                      f'fill="{colour}" fill-opacity="0.9" stroke="{INK}" stroke-width="0.4">'
                      f'<title>{escape(text)}</title></rect>')  # fmt: skip
-    bar_m = nice_ticks(0, (WIDTH / scale) / 5, 2)[-1] or 10.0
+    bar_m = scale_bar_metres(WIDTH / scale / 5)
     parts.append(f'<line x1="12" x2="{12 + bar_m * scale:.1f}" y1="{map_h - 14}" '
                  f'y2="{map_h - 14}" stroke="{INK}" stroke-width="3"/>'
                  f'<text x="12" y="{map_h - 20}" font-size="12" fill="{INK}">{_fmt(bar_m)} '
@@ -181,6 +194,12 @@ def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") 
                  f'font-weight="bold" fill="{INK}">N ↑</text>')  # fmt: skip
     parts.append(_legend(bounds_of_classes, map_h, labels.findings))
     return _svg(WIDTH, map_h + legend_h, labels.title, element_id, parts)
+
+
+def scale_bar_metres(at_most: float) -> float:
+    """The longest 1, 2 or 5 x 10^k metres not above ``at_most`` (a scale bar's length)."""
+    power = 10 ** math.floor(math.log10(max(at_most, 1.0)))
+    return max(m * power for m in (1, 2, 5) if m * power <= max(at_most, 1.0))
 
 
 def class_colour(index: int, classes: int) -> str:

@@ -49,13 +49,13 @@ def scenario_title(scenario_id: str) -> str:
     return catalogue.title(scenario_id, locale_code())
 
 
-def small_multiples(items: list[tuple[str, str | None]]) -> str | None:
-    """Several charts side by side, each under its caption (two columns on wide screens)."""
+def small_multiples(items: list[tuple[str, str | None]], columns: int = 2) -> str | None:
+    """Several charts, each under its caption, ``columns`` side by side on wide screens."""
     drawn = [(caption, svg) for caption, svg in items if svg]
     if not drawn:
         return None
     return (
-        '<div class="row row-cols-1 row-cols-lg-2 g-3">'
+        f'<div class="row row-cols-1 row-cols-lg-{columns} g-3">'
         + "".join(
             f'<div class="col"><div class="small fw-semibold mb-1">{escape(caption)}</div>'
             f"{svg}</div>"
@@ -252,14 +252,13 @@ def _vehicle_findings_panel(scope: Scope, tables: simulator.FindingTables) -> Pa
         drawn.append((caption, charts.hbar_chart(
             _finding_bars(scope, items, vehicle=vehicle), title=caption,
             element_id=f"chart-findings-vehicle-{i}", x_label=_("findings"), number=number,
-            width=420,
         )))  # fmt: skip
     return Panel(
         name="findings-by-vehicle",
         title=_("Most frequent findings per vehicle type"),
         header=header,
         rows=rows,
-        chart=small_multiples(drawn),
+        chart=small_multiples(drawn, columns=1),
     )
 
 
@@ -399,7 +398,7 @@ def _heatmap_panel(heat: heatmap.HeatMap | None, kind: str | None) -> Panel:
               _("Minor")]  # fmt: skip
     if heat is None or not heat.cells:
         return Panel(name="heatmap", title=_("Where the findings happen"), header=header, rows=[])
-    what = finding_title(kind) if kind else _("all findings")
+    what = finding_title(kind) if kind else _("All findings")
     labels_ = heatmap.HeatLabels(
         title=_("Where the findings happen: %(scenario)s", scenario=scenario_title(heat.scenario_id)),
         metres=_("m"),
@@ -418,7 +417,7 @@ def _heatmap_panel(heat: heatmap.HeatMap | None, kind: str | None) -> Panel:
         for c in shown
     ]
     note = _(
-        "%(what)s of %(scenario)s, counted in squares of %(size)s m over the road layout; "
+        "%(what)s in %(scenario)s, counted in squares of %(size)s m over the road layout; "
         "darker means more. Hover a square for its counts. The table lists the %(n)s busiest "
         "squares (the CSV file has all).",
         what=what,
@@ -568,18 +567,27 @@ def _organisation_findings_panel(scope: Scope, org: risk.OrganisationRisk | None
         )  # fmt: skip
         for k in kinds
     ]
-    top = kinds[:8]
-    chart = charts.bar_chart(
-        [finding_title(k.kind) for k in top],
+    rated = [k for k in kinds if k.ratio is not None and (k.findings or k.expected >= 0.5)]
+    chart = charts.hbar_chart(
         [
-            charts.Series(org.name, [k.findings for k in top]),
-            charts.Series(_("Expected at the centre's rates"), [k.expected for k in top]),
+            charts.Bar(
+                finding_title(k.kind),
+                k.ratio,
+                scope_url("analytics.drill_runs", scope, organisation=org.organisation_id,
+                          finding=k.kind),
+                _("%(found)s found, %(expected)s expected", found=number(k.findings),
+                  expected=number(k.expected)),
+            )
+            for k in rated[:TOP_FINDINGS]
         ],
-        title=_("Findings of %(organisation)s against expected", organisation=org.name),
+        title=_("Findings of %(organisation)s against the centre's rates",
+                organisation=org.name),
         element_id="chart-organisation-findings",
-        y_label=_("findings"),
+        x_label=_("rate ratio (1 = as the centre)"),
         number=number,
-    ) if top else None  # fmt: skip
+        highlight=lambda b: any(finding_title(k.kind) == b.label and k.over_represented
+                                for k in rated),
+    )  # fmt: skip
     return Panel(
         name="organisation-findings",
         title=_("Findings of %(organisation)s", organisation=org.name),
@@ -587,7 +595,10 @@ def _organisation_findings_panel(scope: Scope, org: risk.OrganisationRisk | None
         rows=rows,
         chart=chart,
         note=_(
-            "Choose an organisation in the filter above (or click its bar) to see its own "
-            "profile; without one, the highest-rated organisation is shown."
+            "Orange bars: over-represented (at least %(findings)s findings and the lower "
+            "95 %% bound of the ratio above 1). Choose an organisation in the filter above "
+            "(or click its bar) to see its own profile; without one, the highest-rated "
+            "organisation is shown.",
+            findings=risk.MIN_FINDINGS,
         ),
     )
