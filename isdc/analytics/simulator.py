@@ -214,44 +214,39 @@ class ImprovementSummary:
 
 
 def _first_and_latest(scope: Scope):  # type: ignore[no-untyped-def]
-    """Each scored run numbered from the first and from the latest within its trainee and
-    scenario (ties in start time broken by run id, so the numbering is deterministic)."""
-    window = {"partition_by": (Run.trainee_id, Run.scenario_id)}
-    numbered = (
+    """One row per trainee and scenario with two or more scored runs in the scope: the
+    first and the latest run's score and id, from one window over the runs in start order
+    (ties broken by run id, so the choice is deterministic)."""
+    whole = {
+        "partition_by": (Run.trainee_id, Run.scenario_id),
+        "order_by": (Run.started_at, Run.id),
+        "rows": (None, None),  # the whole partition: last_value sees the latest run
+    }
+    ordered = (
         select(
-            Run.id.label("run_id"),
             Run.trainee_id.label("trainee_id"),
             Run.scenario_id.label("scenario_id"),
-            Run.score.label("score"),
-            func.row_number().over(**window, order_by=(Run.started_at, Run.id)).label("from_first"),
-            func.row_number()
-            .over(**window, order_by=(Run.started_at.desc(), Run.id.desc()))
-            .label("from_latest"),
-            func.count().over(**window).label("attempts"),
+            func.row_number().over(**whole).label("position"),
+            func.count().over(**whole).label("attempts"),
+            func.first_value(Run.score).over(**whole).label("first_score"),
+            func.last_value(Run.score).over(**whole).label("latest_score"),
+            func.first_value(Run.id).over(**whole).label("first_run_id"),
+            func.last_value(Run.id).over(**whole).label("latest_run_id"),
         )
         .where(SCORED, Run.trainee_id.is_not(None), *in_scope(scope))
-        .subquery("numbered")
+        .subquery("ordered")
     )
-    first = numbered.alias("first")
-    latest = numbered.alias("latest")
     return (
         select(
-            first.c.trainee_id,
-            first.c.scenario_id,
-            first.c.attempts,
-            first.c.score.label("first_score"),
-            latest.c.score.label("latest_score"),
-            first.c.run_id.label("first_run_id"),
-            latest.c.run_id.label("latest_run_id"),
+            ordered.c.trainee_id,
+            ordered.c.scenario_id,
+            ordered.c.attempts,
+            ordered.c.first_score,
+            ordered.c.latest_score,
+            ordered.c.first_run_id,
+            ordered.c.latest_run_id,
         )
-        .select_from(first)
-        .join(
-            latest,
-            (latest.c.trainee_id == first.c.trainee_id)
-            & (latest.c.scenario_id == first.c.scenario_id)
-            & (latest.c.from_latest == 1),
-        )
-        .where(first.c.from_first == 1, first.c.attempts >= 2)
+        .where(ordered.c.position == 1, ordered.c.attempts >= 2)
         .subquery("pairs")
     )
 
