@@ -107,10 +107,12 @@ def bar_chart(
     y_label: str = "",
     stacked: bool = False,
     number: Number = plain_number,
+    y_max: float | None = None,
     width: int = 820,
     height: int = 300,
 ) -> str | None:
-    """Vertical bars per category; several series side by side, or ``stacked``."""
+    """Vertical bars per category; several series side by side, or ``stacked``; ``y_max``
+    fixes the scale (100 for percentages)."""
     if not categories or not series:
         return None
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
@@ -119,7 +121,7 @@ def bar_chart(
     )
     if not any(v > 0 for v in peaks):
         return None
-    top, ticks = _top(max(peaks))
+    top, ticks = _top(max(peaks)) if y_max is None else (y_max, nice_ticks(0, y_max, 6))
     left, right = 56, 12
     plot_w = width - left - right
     legend, legend_h = ([], 0.0)

@@ -29,6 +29,7 @@ from isdc.models import (
     CourseSession,
     EnrolmentStatus,
     FacilityKind,
+    FacilityMaintenance,
     Organisation,
     OrganisationKind,
     Role,
@@ -110,6 +111,11 @@ RUNS = [
      "completed", []),  # 30 Jun 23:00 in WIB: outside the period
 ]  # fmt: skip
 RUN_SECONDS = 600.0  # every run drives ten minutes
+# (facility, first day, last day): out of service, both days included
+MAINTENANCE = [
+    ("bay", date(2026, 8, 3), date(2026, 8, 7)),
+    ("bay", date(2026, 8, 6), date(2026, 8, 10)),
+]
 
 
 @dataclass
@@ -154,6 +160,8 @@ def world(db_session, site, make) -> World:  # type: ignore[no-untyped-def]
         w.instructors[name] = make.instructor(full_name=name.capitalize(), weekly_hours=40)
     w.facilities["class"] = make.facility(name="Kelas 1", kind=FacilityKind.CLASSROOM)
     w.facilities["bay"] = make.facility(name="Bay 1", kind=FacilityKind.SIMULATOR_BAY, capacity=1)
+    for facility, first, last in MAINTENANCE:
+        db.add(FacilityMaintenance(facility=w.facilities[facility], first_day=first, last_day=last))
     station = Station(site=site, name="SIM-01", facility=w.facilities["bay"])
     db.add(station)
     for name, (course, days, teachers, rooms, status) in SESSIONS.items():
