@@ -42,6 +42,9 @@ class RunFilter:
     vehicle: str | None = None
     facility_id: int | None = None  # the simulator bay the run was driven in
     trainee_id: int | None = None
+    # [low, high) score points of the current report; a band ending at 100 includes 100
+    # (a histogram bar of the simulator section).
+    score_band: tuple[int, int] | None = None
 
 
 def runs_query(scope: Scope, wanted: RunFilter) -> Select[Any]:
@@ -58,6 +61,10 @@ def runs_query(scope: Scope, wanted: RunFilter) -> Select[Any]:
         conditions.append(Run.vehicle == wanted.vehicle)
     if wanted.trainee_id is not None:
         conditions.append(Run.trainee_id == wanted.trainee_id)
+    if wanted.score_band is not None:
+        low, high = wanted.score_band
+        conditions.append(Run.score >= low)
+        conditions.append(Run.score <= high if high >= 100 else Run.score < high)
     if wanted.facility_id is not None:
         conditions.append(
             Run.station_id.in_(select(Station.id).where(Station.facility_id == wanted.facility_id))

@@ -36,6 +36,7 @@ from isdc.web.errors import abort_with
 PAGE_SIZE = 50
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FINDING_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+SCORE_BAND = re.compile(r"^(\d{1,3})-(\d{1,3})$")
 RESULTS = ("passed", "failed")
 OUTCOMES = ("completed", "timeout", "collision", "aborted")
 VEHICLES = ("car", "motorcycle", "truck")
@@ -110,6 +111,17 @@ def _page() -> int:
     return _number("page") or 1
 
 
+def _score_band() -> tuple[int, int] | None:
+    """``score=40-50``: runs scoring at least 40 and under 50 (up to 100 inclusive)."""
+    raw = _choice("score", pattern=SCORE_BAND)
+    if raw is None:
+        return None
+    low, high = (int(part) for part in raw.split("-"))
+    if not 0 <= low < high <= 100:
+        abort_with(400, bad_parameter("score", _("Not a valid choice: %(value)s", value=raw)))
+    return low, high
+
+
 @bp.route("/runs")
 @roles_required(*STAFF)
 def drill_runs() -> Any:
@@ -124,6 +136,7 @@ def drill_runs() -> Any:
         vehicle=_choice("vehicle", VEHICLES),
         facility_id=_number("facility"),
         trainee_id=_number("trainee"),
+        score_band=_score_band(),
     )
     page = Pager.of(runs_query(scope, wanted), _page(), scalars=True)
     narrowing = _narrowing()
