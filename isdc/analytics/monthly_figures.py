@@ -11,12 +11,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from isdc.analytics import certificates, overview, resources, risk, simulator, throughput
 from isdc.analytics.scope import Scope
 from isdc.models import Site
+from isdc.models.rules import N_
 
 TREND_MONTHS = 6  # the report month and the five before it
 TOP_ORGANISATIONS = 10
@@ -26,8 +28,13 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 class MonthError(ValueError):
-    """A month the report cannot be made for; the message says why (English, for logs and
-    the CLI; the web view words it for the reader)."""
+    """A month the report cannot be made for. ``message`` is an English msgid with
+    ``params``: the CLI prints it as is, the web view translates it."""
+
+    def __init__(self, message: str, **params: Any):
+        super().__init__(message % params)
+        self.message = message
+        self.params = params
 
 
 def parse_month(text: str | None, today: date) -> date:
@@ -35,15 +42,15 @@ def parse_month(text: str | None, today: date) -> date:
     raw = (text or "").strip()
     match = _MONTH.fullmatch(raw)
     if not match:
-        raise MonthError(f"not a month (use YYYY-MM): {raw[:20]!r}")
+        raise MonthError(N_("Not a month (use YYYY-MM, e.g. 2026-10): %(value)s"), value=raw[:20])
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise MonthError(f"there is no month {month:02d} (use 01-12): {raw!r}")
+        raise MonthError(N_("There is no month %(value)s: use 01 to 12."), value=raw)
     first = date(year, month, 1)
     if first < FIRST_MONTH:
-        raise MonthError(f"{raw} is before {FIRST_MONTH:%Y-%m}")
+        raise MonthError(N_("%(value)s is too early: reports start in 2000."), value=raw)
     if first > today:
-        raise MonthError(f"{raw} has not begun yet")
+        raise MonthError(N_("%(value)s has not begun yet."), value=raw)
     return first
 
 

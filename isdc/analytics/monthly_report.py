@@ -155,8 +155,8 @@ class _Story:
                                  leading=18, spaceBefore=2 * mm, spaceAfter=3 * mm)  # fmt: skip
         self.h3 = ParagraphStyle("h3", parent=base, fontName="Helvetica-Bold", fontSize=11,
                                  leading=14, spaceBefore=4 * mm, spaceAfter=2 * mm)  # fmt: skip
-        self.figure = ParagraphStyle("figure", parent=base, fontName="Helvetica-Bold",
-                                     fontSize=20, leading=24, alignment=TA_CENTER)  # fmt: skip
+        self.card = ParagraphStyle("card", parent=base, fontSize=8, leading=12,
+                                   alignment=TA_CENTER, textColor=INK)  # fmt: skip
         self.caption = ParagraphStyle("caption", parent=self.small, alignment=TA_CENTER)
         self.head_left = ParagraphStyle("head", parent=base, fontName="Helvetica-Bold",
                                         fontSize=8, leading=9.5)  # fmt: skip
@@ -211,12 +211,12 @@ class _Story:
             (num(f.certificates_expiring),
              f"sertifikat habis berlaku dalam 90 hari sejak {format_date(f.as_of, 'id')}"),
         ]  # fmt: skip
-        rows = []
-        for i in range(0, len(cards), 3):
-            rows.append([
-                [Paragraph(value, self.figure), Spacer(1, 1 * mm), Paragraph(label, self.caption)]
-                for value, label in cards[i:i + 3]
-            ])  # fmt: skip
+        # Value and label in one paragraph, so text extraction keeps each pair together.
+        rows = [
+            [Paragraph(f'<font size="20"><b>{value}</b></font><br/><br/>{label}', self.card)
+             for value, label in cards[i:i + 3]]
+            for i in range(0, len(cards), 3)
+        ]  # fmt: skip
         grid = Table(rows, colWidths=[FRAME_WIDTH / 3] * 3)
         grid.setStyle(TableStyle([
             ("BOX", (0, 0), (-1, -1), 0.6, RULE), ("INNERGRID", (0, 0), (-1, -1), 0.6, RULE),
