@@ -195,16 +195,29 @@ def days_to_certificate(db: Session, scope: Scope) -> list[DaysToCertificate]:
         .join(Course, Course.id == Certificate.course_id)
         .where(*conditions)
     )
-    per_course = db.execute(base.group_by(Course.id, Course.code).order_by(Course.code)).all()
-    overall = db.execute(
-        select(*figures)
-        .select_from(Certificate)
-        .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
-        .where(*conditions)
-    ).one()
-    out = [DaysToCertificate(cid, code, *_days(*figs)) for cid, code, *figs in per_course]
-    out.append(DaysToCertificate(None, None, *_days(*overall)))
-    return out
+    per_course = [
+        DaysToCertificate(cid, code, *_days(*figures))
+        for cid, code, *figures in db.execute(
+            base.group_by(Course.id, Course.code).order_by(Course.code)
+        )
+    ]
+    return [*per_course, _all_courses(per_course)]
+
+
+def _all_courses(per_course: list[DaysToCertificate]) -> DaysToCertificate:
+    """All courses together, from the per-course rows: the mean weighted by certificates."""
+    counted = [d for d in per_course if d.certificates and d.mean_days is not None]
+    total = sum(d.certificates for d in counted)
+    if not total:
+        return DaysToCertificate(None, None, 0, None, None, None)
+    return DaysToCertificate(
+        None,
+        None,
+        total,
+        sum(d.mean_days * d.certificates for d in counted) / total,  # type: ignore[operator]
+        min(d.shortest_days for d in counted),  # type: ignore[type-var]
+        max(d.longest_days for d in counted),  # type: ignore[type-var]
+    )
 
 
 def _days(count: int, *figures: Any) -> tuple[Any, ...]:

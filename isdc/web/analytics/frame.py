@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import format_date
@@ -87,10 +88,23 @@ def week_label(key: str) -> str:
     return format_date(date.fromisoformat(key), "d MMM")
 
 
+def linker(endpoint: str, scope: Scope) -> Callable[..., str]:
+    """A function making links to ``endpoint`` that keep the page's filters, plus its keyword
+    arguments (None values dropped). The route is built once: a page links every bar and cell,
+    hundreds of links, and ``url_for`` per link would cost more than the page's queries."""
+    base = url_for(endpoint)
+    kept = scope.query_args()
+
+    def link(**extra: Any) -> str:
+        args = {**kept, **{k: v for k, v in extra.items() if v is not None}}
+        return f"{base}?{urlencode(args)}" if args else base
+
+    return link
+
+
 def scope_url(endpoint: str, scope: Scope, **extra: Any) -> str:
-    """A link that keeps the page's filters, plus ``extra`` (None values dropped)."""
-    args = {**scope.query_args(), **{k: v for k, v in extra.items() if v is not None}}
-    return url_for(endpoint, **args)
+    """One link to ``endpoint`` keeping the page's filters, plus ``extra``."""
+    return linker(endpoint, scope)(**extra)
 
 
 # --- Panels -------------------------------------------------------------------------------
@@ -229,6 +243,11 @@ def render_section(
 @bp.app_template_filter("anev_number")
 def _number_filter(value: float | None) -> str:
     return number(value)
+
+
+@bp.app_template_filter("anev_month")
+def _month_filter(key: str) -> str:
+    return month_label(key)
 
 
 Formatter = Callable[[float], str]

@@ -288,7 +288,7 @@ def _share_panel(scope: Scope, tables: simulator.FindingTables) -> Panel:
             bars,
             title=_("Share of runs with each finding"),
             element_id="chart-share",
-            x_label=_("% of runs"),
+            x_label=_("percent of runs"),
             number=number,
             x_max=100,
         ),  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from flask import url_for
@@ -23,6 +22,7 @@ from isdc.web.analytics.frame import (
     Panel,
     cells,
     current_scope,
+    linker,
     month_label,
     number,
     percent,
@@ -69,9 +69,8 @@ def index() -> Any:
     for row in throughput.trained_by_month_and_course(db.session, scope):
         per_month[row.month] += row.trained
     values = [per_month[m] for m in months]
-    hrefs = [
-        scope_url("analytics.drill_trainees", scope, month=m, status="completed") for m in months
-    ]
+    trainees = linker("analytics.drill_trainees", scope)
+    hrefs = [trainees(month=m, status="completed") for m in months]
     trend = Panel(
         name="trained-per-month",
         title=_("Trainees trained per month"),
@@ -98,7 +97,7 @@ def throughput_page() -> Any:
     session = db.session
     months = scope.months()
     labels = [month_label(m) for m in months]
-    trainees = partial(scope_url, "analytics.drill_trainees", scope)
+    trainees = linker("analytics.drill_trainees", scope)
 
     # Trainees trained per month, by course (stacked).
     per_month = throughput.trained_by_month_and_course(session, scope)
@@ -230,7 +229,7 @@ def certificates_page() -> Any:
     today = local_today(scope.tzinfo)
     months = scope.months()
     labels = [month_label(m) for m in months]
-    trainees = partial(scope_url, "analytics.drill_trainees", scope)
+    trainees = linker("analytics.drill_trainees", scope)
 
     issued = certificates.issued_by_month_and_course(session, scope)
     revoked = certificates.revoked_by_month_and_course(session, scope)
@@ -376,7 +375,7 @@ def resources_page() -> Any:
     )  # fmt: skip
 
     bays = resources.bay_use(session, scope)
-    runs = partial(scope_url, "analytics.drill_runs", scope)
+    runs = linker("analytics.drill_runs", scope)
     idle = Panel(
         name="bay-idle-time",
         title=_("Simulator bays: bookable, booked and driven hours"),
