@@ -242,7 +242,7 @@ class _Story:
                 f"Peserta dilatih per bulan dan kursus, {trend_label(f)}.", self.caption)]  # fmt: skip
         out.append(Paragraph("Per kursus", self.h3))
         days = {d.course_id: d for d in f.days_to_certificate}
-        rows = [["Kursus", "Pendaftaran", "Lulus", "Tidak lulus", "Penyelesaian", "Kelulusan",
+        rows = [["Kursus", "Pendaftaran", "Lulus", "Tidak lulus", "Selesai", "Kelulusan",
                  "Hari ke sertifikat"]]  # fmt: skip
         for c in f.courses:
             d = days.get(c.course_id)
@@ -250,7 +250,7 @@ class _Story:
                          num(c.counts.completed), num(c.counts.failed),
                          pct(c.counts.completion_rate), pct(c.counts.pass_rate),
                          num(d.mean_days, 1) if d else "–"])  # fmt: skip
-        out.append(self.table(rows, [62 * mm] + [None] * 6))
+        out.append(self.table(rows, [52 * mm] + [None] * 6))
         if f.organisations:
             out.append(
                 Paragraph(f"Organisasi pengirim ({len(f.organisations)} terbanyak)", self.h3)
@@ -284,7 +284,7 @@ class _Story:
             chart.bars[i].fillColor = colors.HexColor(PALETTE[i % len(PALETTE)])
             chart.bars[i].strokeColor = colors.white
             chart.bars[i].strokeWidth = 0.3
-        _label_bars(chart, "%d")
+        _label_bars(chart, lambda v: num(v) if v else "")  # no clutter of zeros
         legend = Legend()
         legend.x, legend.y = FRAME_WIDTH - 24 * mm, 60 * mm
         legend.fontName, legend.fontSize = "Helvetica", 8
@@ -386,13 +386,13 @@ class _Story:
         rows = [["Bay", "Jam tersedia", "Jam dipesan", "Jam dikemudikan", "Run", "Menganggur"]]
         for b in busiest:
             rows.append([b.name, num(b.bookable_hours), num(b.booked_hours),
-                         num(b.driven_hours, 1), num(b.runs), pct(b.idle_share, 0)])  # fmt: skip
+                         num(b.driven_hours, 1), num(b.runs), pct(b.idle_share)])  # fmt: skip
         bookable = sum(b.bookable_hours for b in used)
         driven = sum(b.driven_hours for b in used)
         idle = 100 * max(bookable - driven, 0.0) / bookable if bookable else None
         rows.append([f"Semua bay ({len(used)})", num(bookable),
                      num(sum(b.booked_hours for b in used)), num(driven, 1),
-                     num(sum(b.runs for b in used)), pct(idle, 0)])  # fmt: skip
+                     num(sum(b.runs for b in used)), pct(idle)])  # fmt: skip
         if len(used) > len(busiest):
             out.append(Paragraph(f"{len(busiest)} bay yang paling banyak dipesan dan jumlah "
                                  "semua bay.", self.small))  # fmt: skip
