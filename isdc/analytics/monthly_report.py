@@ -242,7 +242,7 @@ class _Story:
                 f"Peserta dilatih per bulan dan kursus, {trend_label(f)}.", self.caption)]  # fmt: skip
         out.append(Paragraph("Per kursus", self.h3))
         days = {d.course_id: d for d in f.days_to_certificate}
-        rows = [["Kursus", "Pendaftaran", "Lulus", "Tidak lulus", "Selesai", "Kelulusan",
+        rows = [["Kursus", "Terdaftar", "Lulus", "Tidak lulus", "Selesai", "Kelulusan",
                  "Hari ke sertifikat"]]  # fmt: skip
         for c in f.courses:
             d = days.get(c.course_id)
@@ -255,7 +255,7 @@ class _Story:
             out.append(
                 Paragraph(f"Organisasi pengirim ({len(f.organisations)} terbanyak)", self.h3)
             )
-            rows = [["Organisasi", "Pendaftaran", "Lulus", "Tidak lulus", "Kelulusan"]]
+            rows = [["Organisasi", "Terdaftar", "Lulus", "Tidak lulus", "Kelulusan"]]
             for o in f.organisations:
                 rows.append([o.name or "Tanpa organisasi", num(o.counts.enrolments),
                              num(o.counts.completed), num(o.counts.failed),
@@ -286,9 +286,10 @@ class _Story:
             chart.bars[i].strokeWidth = 0.3
         _label_bars(chart, lambda v: num(v) if v else "")  # no clutter of zeros
         legend = Legend()
-        legend.x, legend.y = FRAME_WIDTH - 24 * mm, 60 * mm
+        legend.x, legend.y = FRAME_WIDTH - 18 * mm, 62 * mm
         legend.fontName, legend.fontSize = "Helvetica", 8
         legend.alignment = "right"
+        legend.columnMaximum = len(codes)  # one column beside the chart
         legend.colorNamePairs = [
             (colors.HexColor(PALETTE[i % len(PALETTE)]), code) for i, code in enumerate(codes)
         ]
