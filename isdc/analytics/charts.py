@@ -174,7 +174,8 @@ def bar_chart(
             parts.append(_linked(shape, s.href(i)))
             text = escape(number(value))
             if stacked:
-                if y_lo - y_hi >= 14 and bar_w >= 7 * len(text) + 4:
+                # Parts are labelled inside when they fit; a lone part is the total above it.
+                if len(series) > 1 and y_lo - y_hi >= 14 and bar_w >= 7 * len(text) + 4:
                     parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{(y_hi + y_lo) / 2 + 4:.1f}" '
                                  f'text-anchor="middle" font-size="11" fill="{_TEXT_ON[colour(k)]}">{text}</text>')  # fmt: skip
             elif bar_w >= 6 * len(text) or len(series) == 1:
