@@ -125,7 +125,7 @@ def bar_chart(
     left, right = 56, 12
     plot_w = width - left - right
     legend, legend_h = ([], 0.0)
-    if len(series) > 1:
+    if len(series) > 1 or stacked:  # a stack names its parts even when there is one
         legend, legend_h = _legend([s.name for s in series], left, 14, plot_w)
     upper = 16 + legend_h
     slanted = len(categories) > 8 or max(len(c) for c in categories) * 7 > plot_w / len(categories)
@@ -147,7 +147,8 @@ def bar_chart(
         parts.append(f'<text x="13" y="{mid:.0f}" transform="rotate(-90 13 {mid:.0f})" '
                      f'text-anchor="middle" font-size="12" fill="{INK}">{escape(y_label)}</text>')  # fmt: skip
     slot = plot_w / len(categories)
-    group_w = slot * 0.78
+    # Few categories would make slabs of bars; keep them bar-shaped.
+    group_w = min(slot * 0.78, 90.0 if stacked else 64.0 * len(series))
     bar_w = group_w if stacked else group_w / len(series)
     for i, category in enumerate(categories):
         x0 = left + i * slot + (slot - group_w) / 2

@@ -106,7 +106,11 @@ def trainees_query(scope: Scope, wanted: TraineeFilter, today: Any) -> Select[An
     """Rows of (Enrolment, Certificate or None), the enrolment with trainee and session."""
     lo, hi = scope.bounds_utc()
     tz = scope.timezone
-    conditions = [*session_conditions(scope), *trainee_conditions(scope, Enrolment.trainee_id)]
+    # Certificates count whatever became of their session later, as on the certificates page.
+    conditions = [
+        *session_conditions(scope, include_cancelled=wanted.basis != TraineeBasis.SESSIONS),
+        *trainee_conditions(scope, Enrolment.trainee_id),
+    ]
     query = (
         select(Enrolment, Certificate)
         .join(CourseSession, CourseSession.id == Enrolment.session_id)

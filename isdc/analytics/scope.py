@@ -86,6 +86,10 @@ class Scope:
             args["course"] = str(self.course_id)
         if self.organisation_id is not None:
             args["organisation"] = str(self.organisation_id)
+        if self.instructor_id is not None:
+            # An administrator's choice to keep; an instructor's own id is ignored on the way
+            # back in (their scope is always their own).
+            args["instructor"] = str(self.instructor_id)
         return args
 
     def label(self) -> str:

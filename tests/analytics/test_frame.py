@@ -148,3 +148,34 @@ def test_instructor_sees_only_own_sessions_runs(signed_in, world):
         as_text=True
     )
     assert _rows(html, "drill-runs-table") == 3
+
+
+def test_instructor_account_without_record_sees_nothing(client, world, make):
+    from isdc.models import Role
+    from tests.conftest import login
+    from tests.factories import PASSWORD
+
+    make.user(Role.INSTRUCTOR, username="anev-norecord")
+    assert login(client, "anev-norecord", PASSWORD).status_code == 302
+    html = client.get("/analisis/runs", query_string=PERIOD).get_data(as_text=True)
+    assert "anev-no-data" in html
+
+
+def test_drill_pages_keep_the_bar_narrowing_in_the_filter_form(signed_in, world):
+    html = (
+        signed_in("admin")
+        .get("/analisis/runs", query_string={**PERIOD, "scenario": "braking_zone"})
+        .get_data(as_text=True)
+    )
+    assert '<input type="hidden" name="scenario" value="braking_zone">' in html
+
+
+def test_links_keep_an_administrators_instructor_filter(signed_in, world):
+    agus = world.instructors["agus"].id
+    html = (
+        signed_in("admin")
+        .get("/analisis/throughput", query_string={**PERIOD, "instructor": agus})
+        .get_data(as_text=True)
+    )
+    assert f"instructor={agus}" in html.split('id="anev-sections"', 1)[1].split("</ul>", 1)[0]
+    assert f"/analisis/trainees?start=2026-07-01&amp;end=2026-09-30&amp;instructor={agus}" in html

@@ -81,3 +81,15 @@ def test_weekday_counts_match_walking_the_days(first, last):
         day = date.fromordinal(day.toordinal() + 1)
     assert weekday_counts(first, last) == walked
     assert open_days("135", first, last) == walked[1] + walked[3] + walked[5]
+
+
+def test_overloaded_instructor_is_drawn_in_the_second_colour(signed_in, world, db_session):
+    from isdc.analytics.charts import PALETTE
+
+    world.instructors["agus"].weekly_hours = 10  # agus teaches 16 hours in the week of 13 July
+    db_session.commit()
+    html = signed_in("admin").get(PATH, query_string=PERIOD).get_data(as_text=True)
+    chart = html.split('id="chart-instructor-load"', 1)[1].split("</svg>", 1)[0]
+    agus, bambang = chart.split("Agus</title>", 1)[1], chart.split("Bambang</title>", 1)[1]
+    assert f'fill="{PALETTE[1]}"' in agus.split("</rect>", 1)[0]
+    assert f'fill="{PALETTE[0]}"' in bambang.split("</rect>", 1)[0]

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from isdc.analytics import certificates, charts, overview, resources, throughput
+from isdc.analytics.drilldown import EXPIRY_WINDOW_DAYS
+from isdc.analytics.scope import Scope
 from isdc.extensions import db
 from isdc.models import Role
 from isdc.models.base import local_today
@@ -275,7 +277,7 @@ def certificates_page() -> Any:
     )  # fmt: skip
 
     expiring = certificates.expiring_by_month_and_course(session, scope, today)
-    ahead = sorted({r.month for r in expiring})
+    ahead = Scope(today, today + timedelta(days=EXPIRY_WINDOW_DAYS), scope.site_id).months()
     codes = sorted({(r.course_id, r.course_code) for r in expiring}, key=lambda c: c[1])
     counts = {(r.month, r.course_id): r.count for r in expiring}
     soon = Panel(
@@ -293,7 +295,7 @@ def certificates_page() -> Any:
         ], title=_("Valid certificates expiring in the next 90 days"),
             element_id="chart-expiring", stacked=True, number=number),
         note=_("From %(first)s to %(last)s. Invite these holders to a refresher course.",
-               first=format_day(today), last=format_day(today + timedelta(days=90))),
+               first=format_day(today), last=format_day(today + timedelta(days=EXPIRY_WINDOW_DAYS))),
     )  # fmt: skip
     return render_section("analytics/section.html", scope, "certificates",
                           [monthly, by_course, soon], heading=_("Certificates"))  # fmt: skip
@@ -338,6 +340,8 @@ def resources_page() -> Any:
     )  # fmt: skip
 
     loads = resources.instructor_load(session, scope)
+    # Drawn in the second colour: whoever taught more than their contracted hours in a week.
+    overloaded = {i.name for i in loads if i.busiest_week_hours > i.weekly_hours}
     load = Panel(
         name="instructor-load",
         title=_("Instructor load: mean teaching hours per week"),
@@ -357,9 +361,10 @@ def resources_page() -> Any:
              for i in loads],
             title=_("Instructor load: mean teaching hours per week"),
             element_id="chart-instructor-load", x_label=_("hours per week"), number=number,
-            highlight=lambda bar: False),
+            highlight=lambda bar: bar.label in overloaded),
         note=_("Mean over the %(weeks)s weeks the period touches; instructor bookings of the "
-               "sessions in scope.", weeks=number(resources.weeks_in(scope))),
+               "sessions in scope. Orange: the busiest week went over the contracted hours.",
+               weeks=number(resources.weeks_in(scope))),
     )  # fmt: skip
 
     weeks = resources.teaching_hours_per_week(session, scope)
