@@ -186,9 +186,9 @@ def heatmap_svg(heat: HeatMap, labels: HeatLabels, element_id: str = "heatmap") 
                      f'fill="{colour}" fill-opacity="0.9" stroke="{INK}" stroke-width="0.4">'
                      f'<title>{escape(text)}</title></rect>')  # fmt: skip
     bar_m = scale_bar_metres(WIDTH / scale / 5)
-    parts.append(f'<line x1="12" x2="{12 + bar_m * scale:.1f}" y1="{map_h - 14}" '
-                 f'y2="{map_h - 14}" stroke="{INK}" stroke-width="3"/>'
-                 f'<text x="12" y="{map_h - 20}" font-size="12" fill="{INK}">{_fmt(bar_m)} '
+    parts.append(f'<line x1="12" x2="{12 + bar_m * scale:.1f}" y1="26" '
+                 f'y2="26" stroke="{INK}" stroke-width="3"/>'
+                 f'<text x="12" y="19" font-size="12" fill="{INK}">{_fmt(bar_m)} '
                  f'{escape(labels.metres)}</text>')  # fmt: skip
     parts.append(f'<text x="{WIDTH - 12}" y="20" text-anchor="end" font-size="13" '
                  f'font-weight="bold" fill="{INK}">N ↑</text>')  # fmt: skip
