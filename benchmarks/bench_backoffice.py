@@ -10,7 +10,6 @@ pages; ``calendar_site_week_p99_ms`` - the whole site's week; ``calendar_instruc
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 import time
@@ -64,18 +63,6 @@ def seed(instance: Path) -> dict[str, object]:
     return {"instructor_id": busiest, "nik": sample.nik, "name": sample.full_name.split()[0]}
 
 
-def signed_in_client(app):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}
-    )
-    if response.status_code != 302:
-        raise RuntimeError(f"sign-in failed with {response.status_code}")
-    return client
-
-
 def measure(client, urls: list[str], check: Callable[[str], bool]) -> float:  # type: ignore[no-untyped-def]
     """p99 of the time to serve the URLs in turn, REQUESTS times in all (after a warm-up)."""
     for url in urls:
@@ -102,7 +89,7 @@ def main() -> list[harness.Result]:
         instance = Path(folder)
         facts = seed(instance)
         app = create_app({"INSTANCE_PATH": str(instance)})
-        client = signed_in_client(app)
+        client = harness.signed_in_client(app, "admin", PASSWORD)
         today = local_today()
         search = [
             "/trainees",

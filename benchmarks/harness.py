@@ -8,6 +8,7 @@ do not leak between benchmarks), prints one table and writes ``benchmarks/result
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 from collections.abc import Callable, Sequence
@@ -51,3 +52,16 @@ def report(main: Callable[[], list[Result]]) -> None:
     for r in results:
         print(f"  {r.figure}: {r.measured:.4g} {r.unit} (budget {r.budget:g})", file=sys.stderr)
     print(MARKER + json.dumps([r.as_json() for r in results]))
+
+
+def signed_in_client(app, username: str, password: str):  # type: ignore[no-untyped-def]
+    """A Flask test client signed in through the login form (CSRF token and all)."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in failed with {response.status_code}")
+    return client

@@ -1,4 +1,5 @@
-"""Operator commands: ``flask --app isdc init-db | create-user | station-token | backup``.
+"""Operator commands: ``flask --app isdc init-db | create-user | station-token | backup |
+anev-report``.
 
 Bad input ends with one line on stderr and a non-zero exit, never a traceback, and nothing
 half-written (each command is one transaction).
@@ -299,11 +300,40 @@ def backup(path: str | None, force: bool, with_files: bool) -> None:
     click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
 
 
+@click.command("anev-report")
+@click.option("--month", metavar="YYYY-MM", help="The month to report on.")
+@click.option(
+    "--output", metavar="FILE", help="Where to write the PDF (default: anev-<site>-<month>.pdf)."
+)
+@click.option("--site", "site_code", metavar="CODE", help="Site code (default: the first site).")
+@with_appcontext
+def anev_report(month: str | None, output: str | None, site_code: str | None) -> None:
+    """Write the monthly Anev report (PDF, Bahasa Indonesia) of a month to FILE."""
+    from isdc.analytics.monthly_figures import MonthError, parse_month
+    from isdc.analytics.monthly_report import render_monthly_report, save_report
+
+    if month is None:
+        fail("give the month to report on, e.g. `--month 2026-10`")
+    site = find_site(site_code)
+    try:
+        first = parse_month(month, local_today(site.tzinfo))
+    except MonthError as exc:
+        fail(f"--month: {exc}")
+    target = output or f"anev-{site.code.lower()}-{first:%Y-%m}.pdf"
+    pdf = render_monthly_report(db.session, site, first)
+    db.session.rollback()  # read only
+    try:
+        written = save_report(pdf, target)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    click.echo(f"Anev report {first:%Y-%m} written to {written} ({len(pdf):,} bytes).")
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, create_user, station_token, backup):
+    for command in (init_db, create_user, station_token, backup, anev_report):
         app.cli.add_command(command)

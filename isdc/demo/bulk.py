@@ -65,9 +65,10 @@ def seed_bulk(
     enrolments_per_session: int = 8,
     today: date | None = None,
     seed: int = 7,
+    span: tuple[int, int] = (-310, 310),
 ) -> BulkCounts:
-    """Add the given volumes to ``site`` (the caller commits). Sessions spread over the year
-    before and the year after ``today``."""
+    """Add the given volumes to ``site`` (the caller commits). Sessions start within ``span``
+    working days of ``today`` (by default the year before and the year after)."""
     rng = random.Random(seed)
     tz = ZoneInfo(site.timezone)
     today = today or datetime.now(tz).date()
@@ -90,7 +91,7 @@ def seed_bulk(
     while len(session_rows) < sessions and attempts < sessions * 5:
         attempts += 1
         course = rng.choice(courses)
-        first = working_day(today, rng.randint(-310, 310))
+        first = working_day(today, rng.randint(*span))
         days = [working_day(first, i) for i in range(course.duration_days)]
         instructor = _free(instructor_ids, instructor_busy, days, rng)
         room = _free(room_ids, room_busy, days, rng)
@@ -150,7 +151,7 @@ def seed_bulk(
     ):
         if rows:
             db.execute(insert(model), rows)
-    _advance_sequences(db)
+    advance_sequences(db, ("course_sessions", "session_slots"))
     return BulkCounts(
         trainees=len(trainee_ids),
         instructors=len(instructor_ids),
@@ -283,9 +284,9 @@ def _courses(db: Session, site: Site) -> list[Course]:
     return list(db.scalars(select(Course).where(Course.site_id == site.id)))
 
 
-def _advance_sequences(db: Session) -> None:
-    """Explicit ids were inserted: move PostgreSQL's sequences past them."""
+def advance_sequences(db: Session, tables: tuple[str, ...]) -> None:
+    """Explicit ids were inserted into ``tables``: move PostgreSQL's sequences past them."""
     if db.get_bind().dialect.name != "postgresql":
         return
-    for table in ("course_sessions", "session_slots"):
+    for table in tables:
         db.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))

@@ -56,7 +56,9 @@ DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 # Finished sessions before the four weeks of the main demo: (course, working days ago, lead
 # and assistant instructors, organisations the trainees come from, trainees). The first one,
-# two years and a month ago, has certificates that have since expired (24 months' validity).
+# two years and a month ago, has certificates that have since expired (24 months' validity);
+# the one about 22 months ago has certificates expiring within the next 90 days (their holders
+# are the refresher-course invitations the analytics pages list).
 HISTORY: tuple[tuple[str, int, tuple[int, ...], tuple[int, ...], int], ...] = (
     ("SRM", -650, (1,), (2, 5), 8),
     ("DDC", -150, (0, 3), (0, 3, 5, 1), 8),
@@ -70,6 +72,8 @@ HISTORY: tuple[tuple[str, int, tuple[int, ...], tuple[int, ...], int], ...] = (
     ("DDC", -46, (0, 2), (0, 3, 5, 1), 8),
     ("SRM", -33, (1,), (2, 5, 3, 0), 7),
     ("DDC", -20, (0, 3), (0, 3, 5, 1), 7),
+    # Listed last so that the sessions above keep their trainees (one random generator).
+    ("SRM", -585, (1,), (2, 5, 3), 6),
 )
 # Certificates older than this may be renewed by taking the course again.
 RENEWABLE_AFTER_DAYS = 365

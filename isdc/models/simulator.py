@@ -144,6 +144,8 @@ class Run(Base):
         ),
         Index("ix_runs_scenario_id_started_at", "scenario_id", "started_at"),
         Index("ix_runs_station_id_started_at", "station_id", "started_at"),
+        # Analytics: every run of a period, whatever its scenario.
+        Index("ix_runs_site_id_started_at", "site_id", "started_at"),
         CheckConstraint("telemetry_size >= 0", name="size_non_negative"),
     )
 
@@ -197,6 +199,9 @@ class ScoreReport(Base):
             postgresql_where=text("is_current"),
         ),
         Index("ix_score_reports_run_id_created_at", "run_id", "created_at"),
+        # Analytics leave out the findings of superseded reports: their ids without a scan
+        # of the (large) report rows.
+        Index("ix_score_reports_is_current_id", "is_current", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)

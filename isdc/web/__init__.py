@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     _configure_login()
     set_actor_provider(_request_actor)
 
+    from isdc.web.analytics import bp as analytics_bp
     from isdc.web.api import bp as api_bp
     from isdc.web.auth import bp as auth_bp
     from isdc.web.calendar_feeds import bp as calendar_feeds_bp
@@ -51,6 +52,8 @@ def register(app: Flask) -> None:
     # Certificates (issue 7): the admin/trainee pages and the public verification page.
     app.register_blueprint(certificates_bp)
     app.register_blueprint(verify_bp)
+    # Analysis & Evaluation (issue 8).
+    app.register_blueprint(analytics_bp)
 
     errors.register(app)
     security.register(app)
