@@ -45,6 +45,15 @@ def hash_station_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def new_station_token() -> str:
+    """256 random bits, URL-safe. Never starting with "-": an operator pastes the token after
+    ``isdc-sim station --token``, where a leading dash would be read as an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
+
+
 class Station(IdMixin, TimestampMixin, Base):
     """A simulator machine in a bay; authenticates with a bearer token stored only hashed."""
 
@@ -70,7 +79,7 @@ class Station(IdMixin, TimestampMixin, Base):
 
     def issue_token(self) -> str:
         """A new token (returned once, never stored in clear); the old one stops working."""
-        token = secrets.token_urlsafe(32)
+        token = new_station_token()
         self.token_hash = hash_station_token(token)
         self.token_issued_at = utcnow()
         self.revoked_at = None

@@ -81,9 +81,9 @@ def test_real_window_takes_keyboard_input(xserver, tmp_path: Path):
         _xdotool(xserver, "windowfocus", "--sync", win)
         time.sleep(0.5)
         _xdotool(xserver, "key", "Return")  # leave the start screen
-        time.sleep(3.0)  # the countdown
-        _xdotool(xserver, "keydown", "Up")  # accelerate for two seconds
-        time.sleep(2.0)
+        time.sleep(4.0)  # the 3-second countdown, with a margin for a busy machine
+        _xdotool(xserver, "keydown", "Up")  # accelerate for three seconds
+        time.sleep(3.0)
         _xdotool(xserver, "keyup", "Up")
         _xdotool(xserver, "key", "Escape")  # end the run ...
         time.sleep(0.4)

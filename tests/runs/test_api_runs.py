@@ -291,3 +291,15 @@ def test_who_may_read_a_run_report(app, client, bay, make, db_session, site) -> 
         assert user_client.get(url).status_code == status, username
     assert client.get(f"/api/v1/runs/{uuid.uuid4()}", headers=bay.auth).status_code == 404
     assert client.get("/api/v1/runs/not-a-uuid", headers=bay.auth).status_code == 404
+
+
+def test_station_tokens_never_start_with_a_dash(monkeypatch) -> None:
+    """A token pasted after `isdc-sim station --token` must not look like an option."""
+    from isdc.models import simulator
+
+    drawn = iter(["-looks-like-an-option", "_fine-token"])
+    monkeypatch.setattr(simulator.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert simulator.new_station_token() == "_fine-token"
+    station = simulator.Station(name="SIM-X")
+    monkeypatch.setattr(simulator.secrets, "token_urlsafe", lambda n: "abc")
+    assert station.issue_token() == "abc"
