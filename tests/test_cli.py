@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from isdc.models import (
     AuditLog,
@@ -255,3 +255,17 @@ def test_backup_with_files_needs_an_archive_name(app, runner, site, tmp_path) ->
     )
     assert ".tar.gz archive" in message
     assert not list(tmp_path.iterdir())
+
+
+def test_init_db_gives_the_planner_its_statistics(app, runner, make, db_session) -> None:
+    """Analytics plans rely on them (docs/analytics.md, "Benchmark")."""
+    make.trainee()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    db_session.rollback()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        tables = db_session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars()
+    else:
+        tables = db_session.execute(
+            text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+        ).scalars()
+    assert "trainees" in set(tables)

@@ -213,48 +213,60 @@ class ImprovementSummary:
         return self.mean_latest - self.mean_first
 
 
-def _first_and_latest(scope: Scope):  # type: ignore[no-untyped-def]
+def _first_and_latest(scope: Scope, scenario_id: str | None = None, *, run_ids: bool = True):  # type: ignore[no-untyped-def]
     """One row per trainee and scenario with two or more scored runs in the scope: the
-    first and the latest run's score and id, from one window over the runs in start order
-    (ties broken by run id, so the choice is deterministic)."""
+    first and the latest run's score (and id), from one window over the runs in start order
+    (ties broken by run id, so the choice is deterministic).
+
+    The window only sees the runs of (trainee, scenario) pairs with a second attempt, found
+    first by a GROUP BY: most pairs have one run, and sorting runs for a window is what costs
+    (about 40 % of the time at 100,000 runs). A chosen scenario narrows both steps.
+    """
+    where = [SCORED, Run.trainee_id.is_not(None), *in_scope(scope)]
+    if scenario_id is not None:
+        where.append(Run.scenario_id == scenario_id)
+    repeated = (
+        select(Run.trainee_id, Run.scenario_id)
+        .where(*where)
+        .group_by(Run.trainee_id, Run.scenario_id)
+        .having(func.count() >= 2)
+        .subquery("repeated")
+    )
     whole = {
         "partition_by": (Run.trainee_id, Run.scenario_id),
         "order_by": (Run.started_at, Run.id),
         "rows": (None, None),  # the whole partition: last_value sees the latest run
     }
-    ordered = (
-        select(
-            Run.trainee_id.label("trainee_id"),
-            Run.scenario_id.label("scenario_id"),
-            func.row_number().over(**whole).label("position"),
-            func.count().over(**whole).label("attempts"),
-            func.first_value(Run.score).over(**whole).label("first_score"),
-            func.last_value(Run.score).over(**whole).label("latest_score"),
+    columns = [
+        Run.trainee_id.label("trainee_id"),
+        Run.scenario_id.label("scenario_id"),
+        func.row_number().over(**whole).label("position"),
+        func.count().over(**whole).label("attempts"),
+        func.first_value(Run.score).over(**whole).label("first_score"),
+        func.last_value(Run.score).over(**whole).label("latest_score"),
+    ]
+    if run_ids:
+        columns += [
             func.first_value(Run.id).over(**whole).label("first_run_id"),
             func.last_value(Run.id).over(**whole).label("latest_run_id"),
+        ]
+    ordered = (
+        select(*columns)
+        .join(
+            repeated,
+            (repeated.c.trainee_id == Run.trainee_id) & (repeated.c.scenario_id == Run.scenario_id),
         )
-        .where(SCORED, Run.trainee_id.is_not(None), *in_scope(scope))
+        .where(*where)
         .subquery("ordered")
     )
-    return (
-        select(
-            ordered.c.trainee_id,
-            ordered.c.scenario_id,
-            ordered.c.attempts,
-            ordered.c.first_score,
-            ordered.c.latest_score,
-            ordered.c.first_run_id,
-            ordered.c.latest_run_id,
-        )
-        .where(ordered.c.position == 1, ordered.c.attempts >= 2)
-        .subquery("pairs")
-    )
+    kept = [c for c in ordered.c if c.name != "position"]
+    return select(*kept).where(ordered.c.position == 1).subquery("pairs")
 
 
 def improvement_summary(db: Session, scope: Scope) -> list[ImprovementSummary]:
     """Per scenario: trainees with two or more attempts and how many improved, stayed the
     same or got worse from their first to their latest attempt, with the mean scores."""
-    pairs = _first_and_latest(scope)
+    pairs = _first_and_latest(scope, run_ids=False)
     change = pairs.c.latest_score - pairs.c.first_score
     result = db.execute(
         select(
@@ -280,7 +292,7 @@ def attempts(
 ) -> list[Attempts]:
     """Trainees' first and latest attempts, the biggest improvement first (then by name);
     ``limit`` for pages, none for the CSV file."""
-    pairs = _first_and_latest(scope)
+    pairs = _first_and_latest(scope, scenario_id)
     change = pairs.c.latest_score - pairs.c.first_score
     query = (
         select(
@@ -296,8 +308,6 @@ def attempts(
         .join(Trainee, Trainee.id == pairs.c.trainee_id)
         .order_by(change.desc(), Trainee.full_name, pairs.c.scenario_id, Trainee.id)
     )
-    if scenario_id is not None:
-        query = query.where(pairs.c.scenario_id == scenario_id)
     if limit is not None:
         query = query.limit(limit)
     return [Attempts(*row) for row in db.execute(query).all()]
