@@ -28,7 +28,7 @@ from isdc.demo.seed import (
     _record_results,
     working_day,
 )
-from isdc.demo.simulator import AGGRESSIVE, CAREFUL, DemoRuns
+from isdc.demo.simulator import DemoRuns, prefetch
 from isdc.models import (
     Booking,
     CourseSession,
@@ -109,6 +109,9 @@ def seed_certificates(
         .where(Enrolment.status == EnrolmentStatus.COMPLETED)
     ):
         taken.setdefault(course_id, set()).add(trainee_id)
+    if runs is not None:
+        prefetch({(r.scenario_id, str(r.vehicle)) for c in demo.courses.values()
+                  for r in c.scenario_requirements})  # fmt: skip
     history = [_history_session(db, demo, taken, *plan) for plan in HISTORY]
     db.flush()
     finished = [s for s in demo.sessions if s.status == SessionStatus.COMPLETED]
@@ -254,8 +257,14 @@ def _runs(
             if not passes or demo.rng.random() < 0.3:  # a failed attempt first
                 score = round(demo.rng.uniform(38, requirement.min_score - 4), 1)
                 if runs is not None:
+                    driver = runs.trainee_driver(
+                        requirement.scenario_id,
+                        str(requirement.vehicle),
+                        requirement.min_score,
+                        passes=False,
+                    )
                     runs.file_at_bay(enrolment, session, requirement.scenario_id,
-                                     str(requirement.vehicle), AGGRESSIVE, index, start)  # fmt: skip
+                                     str(requirement.vehicle), driver, index, start)  # fmt: skip
                 else:
                     _add_run(db, demo, enrolment, requirement.scenario_id,
                              str(requirement.vehicle), score, False, start)  # fmt: skip
@@ -263,8 +272,14 @@ def _runs(
             if passes:
                 score = round(demo.rng.uniform(requirement.min_score + 2, 97), 1)
                 if runs is not None:
+                    driver = runs.trainee_driver(
+                        requirement.scenario_id,
+                        str(requirement.vehicle),
+                        requirement.min_score,
+                        passes=True,
+                    )
                     runs.file_at_bay(enrolment, session, requirement.scenario_id,
-                                     str(requirement.vehicle), CAREFUL, index, start)  # fmt: skip
+                                     str(requirement.vehicle), driver, index, start)  # fmt: skip
                 else:
                     _add_run(db, demo, enrolment, requirement.scenario_id,
                              str(requirement.vehicle), score, True, start)  # fmt: skip
