@@ -5,7 +5,6 @@ so, the web route and the CLI refuse bad months with a message."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,9 +15,8 @@ from isdc.analytics.monthly_figures import MonthError, parse_month
 from isdc.analytics.monthly_report import num, pct, render_monthly_report
 from isdc.models import EnrolmentStatus
 from tests.analytics.conftest import CERTIFICATES, ENROLMENTS, RUNS, SESSIONS, WIB
+from tests.certificates.helpers import needs_poppler
 
-POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
 JULY = date(2026, 7, 1)
 AUGUST = date(2026, 8, 1)
 NOW = datetime(2026, 11, 28, 10, 0).astimezone()
