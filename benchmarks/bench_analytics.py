@@ -31,9 +31,10 @@ PASSWORD = "bench-password-1"
 
 
 def seed(instance: Path) -> tuple[dict[str, int], float]:
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from isdc import create_app
+    from isdc.cli import refresh_planner_statistics
     from isdc.demo.bulk_analytics import seed_analytics
     from isdc.extensions import db
     from isdc.models import Course, Role, Site, Trainee, User
@@ -52,11 +53,10 @@ def seed(instance: Path) -> tuple[dict[str, int], float]:
         db.session.add(admin)
         db.session.commit()
         built = time.perf_counter() - started
-        # Planner statistics, as a database in service has them (PostgreSQL's autovacuum;
-        # SQLite's ANALYZE / PRAGMA optimize, docs/analytics.md "Benchmark"): without them
-        # SQLite answers an organisation filter by probing every (trainee, session) pair.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        # Planner statistics, as a database in service has them (`init-db` refreshes them;
+        # docs/analytics.md "Benchmark"): without them SQLite answers an organisation filter
+        # by probing every (trainee, session) pair.
+        refresh_planner_statistics()
         print(f"  built {counts} in {built:.1f} s", file=sys.stderr)
         # Filters a leader would pick: the busiest course and the organisation sending most.
         course = db.session.scalar(select(Course.id).where(Course.code == "DDC"))
@@ -88,7 +88,9 @@ def measure(client, urls: list[str]) -> tuple[float, float]:  # type: ignore[no-
 
 
 def last_full_month(today: date) -> date:
-    return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    from isdc.analytics.scope import months_back
+
+    return months_back(today, 1)
 
 
 def main() -> list[harness.Result]:

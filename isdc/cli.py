@@ -321,7 +321,7 @@ def backup(path: str | None, force: bool, with_files: bool) -> None:
 def anev_report(month: str | None, output: str | None, site_code: str | None) -> None:
     """Write the monthly Anev report (PDF, Bahasa Indonesia) of a month to FILE."""
     from isdc.analytics.monthly_figures import MonthError, parse_month
-    from isdc.analytics.monthly_report import render_monthly_report, save_report
+    from isdc.analytics.monthly_report import render_monthly_report, report_filename, save_report
 
     if month is None:
         fail("give the month to report on, e.g. `--month 2026-10`")
@@ -330,7 +330,7 @@ def anev_report(month: str | None, output: str | None, site_code: str | None) ->
         first = parse_month(month, local_today(site.tzinfo))
     except MonthError as exc:
         fail(f"--month: {exc}")
-    target = output or f"anev-{site.code.lower()}-{first:%Y-%m}.pdf"
+    target = output or report_filename(site, first)
     pdf = render_monthly_report(db.session, site, first)
     db.session.rollback()  # read only
     try:

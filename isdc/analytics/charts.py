@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from isdc.runs.plots import FONT, GREY, GRID, INK, nice_ticks
+from isdc.runs.plots import _fmt as plain_number  # whole numbers plain, others one decimal
 
 # Okabe & Ito (2008), ordered so that the first colours have good contrast on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
@@ -24,10 +25,6 @@ _TEXT_ON = {"#0072B2": "#fff", "#009E73": "#fff", "#D55E00": "#fff", "#000000": 
             "#CC79A7": INK, "#E69F00": INK, "#56B4E9": INK, "#F0E442": INK}  # fmt: skip
 
 Number = Callable[[float], str]
-
-
-def plain_number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
 
 
 def colour(index: int) -> str:

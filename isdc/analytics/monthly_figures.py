@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from isdc.analytics import certificates, overview, resources, risk, simulator, throughput
-from isdc.analytics.scope import Scope
+from isdc.analytics.scope import Scope, months_back
 from isdc.models import Site
 from isdc.models.rules import N_
 
@@ -56,12 +56,6 @@ def parse_month(text: str | None, today: date) -> date:
 
 def last_day(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def months_back(month: date, count: int) -> date:
-    """The first day of the month ``count`` months before ``month``."""
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)

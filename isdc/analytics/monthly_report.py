@@ -77,6 +77,11 @@ def save_report(data: bytes, path: str | Path) -> Path:
     return telemetry.write_bytes_atomic(path, data)
 
 
+def report_filename(site: Any, month: date) -> str:
+    """The report's file name: anev-srp-2026-10.pdf."""
+    return f"anev-{site.code.lower()}-{month:%Y-%m}.pdf"
+
+
 def month_title(month: date) -> str:
     return f"{MONTHS_ID[month.month - 1]} {month.year}"
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from isdc.analytics.filters import run_conditions, scoped_session_ids, trainee_conditions
 from isdc.analytics.scope import Scope
+from isdc.analytics.throughput import ratio
 from isdc.models import Certificate, Run
 
 
@@ -21,7 +22,7 @@ class RunFigures:
 
     @property
     def pass_share(self) -> float | None:
-        return 100.0 * self.passed / self.runs if self.runs else None
+        return ratio(self.passed, self.runs)
 
 
 def run_figures(db: Session, scope: Scope) -> RunFigures:

@@ -254,9 +254,13 @@ class BayUse:
         return ratio(self.idle_hours, self.bookable_hours)
 
 
-def bay_use(db: Session, scope: Scope) -> list[BayUse]:
-    """Simulator bays: bookable, booked and driven hours, and the runs driven there."""
-    bays = facility_use(db, scope, (FacilityKind.SIMULATOR_BAY,))
+def bay_use(db: Session, scope: Scope, facilities: list[FacilityUse] | None = None) -> list[BayUse]:
+    """Simulator bays: bookable, booked and driven hours, and the runs driven there.
+    ``facilities``: the scope's :func:`facility_use` when the caller has it already."""
+    if facilities is None:
+        bays = facility_use(db, scope, (FacilityKind.SIMULATOR_BAY,))
+    else:
+        bays = [f for f in facilities if f.kind == FacilityKind.SIMULATOR_BAY]
     if not bays:
         return []
     driven = dict(

@@ -60,10 +60,6 @@ class Scope:
         hi = datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
         return lo, hi
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
     def months(self) -> list[str]:
         """Every local month the period touches, as ``YYYY-MM`` (the keys of month buckets),
         so that months without data still get their (empty) place on a chart."""
@@ -97,10 +93,15 @@ class Scope:
         return f"{self.start.isoformat()}_{self.end.isoformat()}"
 
 
+def months_back(month: date, count: int) -> date:
+    """The first day of the month ``count`` months before ``month``."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def default_period(today: date) -> tuple[date, date]:
     """The last six full months and this month so far."""
-    month_index = today.year * 12 + today.month - 1 - DEFAULT_MONTHS_BACK
-    return date(month_index // 12, month_index % 12 + 1, 1), today
+    return months_back(today, DEFAULT_MONTHS_BACK), today
 
 
 def _date_arg(args: Mapping[str, str], name: str) -> date | None:

@@ -71,7 +71,8 @@ class Drive:
     report: dict[str, Any]  # the compact report without findings, measures and run
 
 
-def _style(level: float) -> Any:
+def blended_style(level: float) -> Any:
+    """The autopilot's style at ``level`` between careful (0) and aggressive (1)."""
     from isdc.simulator.drivers import AGGRESSIVE, CAREFUL
 
     values: dict[str, Any] = {"name": BULK_DRIVER}
@@ -97,14 +98,20 @@ def drive(scenario_id: str, vehicle: str, level: float) -> Drive:
     return _DRIVEN[key]
 
 
-def _drive(scenario_id: str, vehicle: str, level: float) -> Drive:
-    from isdc.scoring import score
+def blended_drive(scenario_id: str, vehicle: str, level: float) -> telemetry.Telemetry:
+    """One headless drive of a trainee at the wheel, driving at ``level``."""
     from isdc.simulator import Simulation
     from isdc.simulator.drivers import Autopilot
 
-    tel = Simulation(scenario_id, vehicle, DRIVE_SEED, driver=BULK_DRIVER).run(
-        Autopilot(_style(level))
+    return Simulation(scenario_id, vehicle, DRIVE_SEED, driver=BULK_DRIVER).run(
+        Autopilot(blended_style(level))
     )
+
+
+def _drive(scenario_id: str, vehicle: str, level: float) -> Drive:
+    from isdc.scoring import score
+
+    tel = blended_drive(scenario_id, vehicle, level)
     full = score(tel).to_dict()
     data = telemetry.to_bytes(tel)
     findings = tuple(

@@ -71,13 +71,9 @@ def _simulate(scenario: str, vehicle: str, driver: str) -> telemetry.Telemetry:
     from isdc.simulator import Simulation, make_driver
 
     if "@" in driver:  # a blended autopilot standing for a trainee at the wheel
-        from isdc.demo.bulk_drives import BULK_DRIVER, _style
-        from isdc.simulator.drivers import Autopilot
+        from isdc.demo.bulk_drives import blended_drive
 
-        level = float(driver.split("@", 1)[1])
-        return Simulation(scenario, vehicle, DEMO_SEED, driver=BULK_DRIVER).run(
-            Autopilot(_style(level))
-        )
+        return blended_drive(scenario, vehicle, float(driver.split("@", 1)[1]))
     return Simulation(scenario, vehicle, DEMO_SEED, driver=driver).run(make_driver(driver))
 
 

@@ -32,14 +32,15 @@ from isdc.web.analytics.frame import (
     section_tabs,
 )
 from isdc.web.errors import abort_with
+from isdc.web.runs import labels
 
 PAGE_SIZE = 50
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FINDING_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 SCORE_BAND = re.compile(r"^(\d{1,3})-(\d{1,3})$")
 RESULTS = ("passed", "failed")
-OUTCOMES = ("completed", "timeout", "collision", "aborted")
-VEHICLES = ("car", "motorcycle", "truck")
+OUTCOMES = tuple(labels.OUTCOMES)
+VEHICLES = tuple(labels.VEHICLES)
 
 
 def _choice(
@@ -176,7 +177,6 @@ def drill_trainees() -> Any:
         scope=scope,
         wanted=wanted,
         page=page,
-        today=today,
         narrowing=narrowing,
         tabs=section_tabs(scope),
         choices=choices,

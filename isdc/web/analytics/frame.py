@@ -4,12 +4,12 @@ filter), the filter choices, the section tabs, panels (chart + table + CSV) and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -44,6 +44,7 @@ FIELD_LABELS: dict[str, Any] = {
     "course": _l("Course"),
     "organisation": _l("Organisation"),
     "instructor": _l("Instructor"),
+    "bulan": _l("Month"),  # the monthly report's month
 }
 
 
@@ -103,8 +104,12 @@ def linker(endpoint: str, scope: Scope) -> Callable[..., str]:
 
 
 def scope_url(endpoint: str, scope: Scope, **extra: Any) -> str:
-    """One link to ``endpoint`` keeping the page's filters, plus ``extra``."""
-    return linker(endpoint, scope)(**extra)
+    """One link to ``endpoint`` keeping the page's filters, plus ``extra``; the
+    :func:`linker` of each (endpoint, scope) is made once per request."""
+    linkers = g.setdefault("analytics_linkers", {})
+    if (endpoint, scope) not in linkers:
+        linkers[(endpoint, scope)] = linker(endpoint, scope)
+    return linkers[(endpoint, scope)](**extra)
 
 
 # --- Panels -------------------------------------------------------------------------------
@@ -148,8 +153,6 @@ class Panel:
     rows: list[list[Cell]]
     chart: str | None = None
     note: str = ""
-    wide: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def svg(self) -> Markup | None:
@@ -240,14 +243,6 @@ def render_section(
     )
 
 
-@bp.app_template_filter("anev_number")
-def _number_filter(value: float | None) -> str:
-    return number(value)
-
-
 @bp.app_template_filter("anev_month")
 def _month_filter(key: str) -> str:
     return month_label(key)
-
-
-Formatter = Callable[[float], str]

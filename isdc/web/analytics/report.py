@@ -8,7 +8,6 @@ like their dashboards (the scope comes from the same :func:`current_scope`).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Response, render_template, request, url_for
@@ -16,12 +15,14 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from isdc.analytics.monthly_figures import MonthError, months_back, parse_month
-from isdc.analytics.monthly_report import render_monthly_report
+from isdc.analytics.monthly_figures import MonthError, parse_month
+from isdc.analytics.monthly_report import render_monthly_report, report_filename
+from isdc.analytics.scope import months_back
 from isdc.extensions import db
+from isdc.models.base import local_today
 from isdc.web.access import roles_required
 from isdc.web.analytics import bp
-from isdc.web.analytics.frame import STAFF, current_scope, section_tabs
+from isdc.web.analytics.frame import STAFF, bad_parameter, current_scope, section_tabs
 from isdc.web.errors import abort_with
 
 RECENT_MONTHS = 12
@@ -32,15 +33,14 @@ RECENT_MONTHS = 12
 def monthly_report() -> Any:
     scope = current_scope()  # the role check and an instructor's own sessions
     site = current_user.site
-    today = datetime.now(site.tzinfo).date()
+    today = local_today(site.tzinfo)
     raw = request.args.get("bulan")
     if raw is None:
         return _picker(scope, today)
     try:
         month = parse_month(raw, today)
     except MonthError as problem:
-        detail = _(problem.message, **problem.params)
-        abort_with(400, _("%(field)s: %(problem)s", field=_("Month"), problem=detail))
+        abort_with(400, bad_parameter("bulan", _(problem.message, **problem.params)))
     instructor = current_user.instructor if scope.instructor_id is not None else None
     pdf = render_monthly_report(
         db.session,
@@ -50,7 +50,7 @@ def monthly_report() -> Any:
         instructor_name=instructor.full_name if instructor else None,
     )
     response = Response(pdf, mimetype="application/pdf")
-    filename = f"anev-{site.code.lower()}-{month:%Y-%m}.pdf"
+    filename = report_filename(site, month)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

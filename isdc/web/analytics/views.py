@@ -145,7 +145,7 @@ def throughput_page() -> Any:
             cells(Cell(o.name or no_org, href=trainees(organisation=o.organisation_id)
                        if o.organisation_id else None),
                   o.counts.enrolments, o.counts.completed, o.counts.failed, o.counts.withdrawn,
-                  _pct(o.counts.completion_rate), _pct(o.counts.pass_rate))
+                  _round(o.counts.completion_rate), _round(o.counts.pass_rate))
             for o in organisations
         ],
         chart=charts.hbar_chart(bars, title=_("Trainees trained by organisation"),
@@ -167,11 +167,11 @@ def throughput_page() -> Any:
         rows=[
             cells(Cell(c.code, href=trainees(course=c.course_id)), c.title(locale),
                   c.counts.enrolments, c.counts.completed, c.counts.failed, c.counts.withdrawn,
-                  c.counts.open, _pct(c.counts.completion_rate), _pct(c.counts.pass_rate))
+                  c.counts.open, _round(c.counts.completion_rate), _round(c.counts.pass_rate))
             for c in per_course
         ] + ([cells(_("All courses"), "", overall.enrolments, overall.completed, overall.failed,
-                    overall.withdrawn, overall.open, _pct(overall.completion_rate),
-                    _pct(overall.pass_rate))] if per_course else []),
+                    overall.withdrawn, overall.open, _round(overall.completion_rate),
+                    _round(overall.pass_rate))] if per_course else []),
         chart=charts.bar_chart(
             [c.code for c in per_course],
             [charts.Series(_("Completion rate (%)"),
@@ -215,11 +215,8 @@ def throughput_page() -> Any:
                           [by_month, by_org, rates, waiting], heading=_("Throughput"))  # fmt: skip
 
 
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
 def _round(value: float | None) -> float | None:
+    """A percentage or a mean for a table cell and the CSV: one decimal."""
     return None if value is None else round(value, 1)
 
 
@@ -325,7 +322,7 @@ def resources_page() -> Any:
         rows=[cells(Cell(f.name, href=url_for("facilities.detail", facility_id=f.facility_id)
                          if admin else None),
                     label(f.kind), _round(f.bookable_hours), _round(f.booked_hours),
-                    _pct(f.utilisation))
+                    _round(f.utilisation))
               for f in facilities] if any(f.booked_hours for f in facilities) else [],
         chart=charts.hbar_chart(
             [charts.Bar(f.name, f.utilisation or 0,
@@ -351,7 +348,7 @@ def resources_page() -> Any:
         rows=[cells(Cell(i.name, href=url_for("instructors.profile",
                                               instructor_id=i.instructor_id) if admin else None),
                     i.weekly_hours, _round(i.total_hours), i.weeks_taught,
-                    _round(i.mean_week_hours), _round(i.busiest_week_hours), _pct(i.load))
+                    _round(i.mean_week_hours), _round(i.busiest_week_hours), _round(i.load))
               for i in loads],
         chart=charts.hbar_chart(
             [charts.Bar(i.name, i.mean_week_hours,
@@ -379,7 +376,7 @@ def resources_page() -> Any:
                                y_label=_("hours"), number=number),
     )  # fmt: skip
 
-    bays = resources.bay_use(session, scope)
+    bays = resources.bay_use(session, scope, facilities)
     runs = linker("analytics.drill_runs", scope)
     idle = Panel(
         name="bay-idle-time",
@@ -388,7 +385,7 @@ def resources_page() -> Any:
                 _("Runs"), _("Idle hours"), _("Idle (%)")],
         rows=[cells(b.name, _round(b.bookable_hours), _round(b.booked_hours),
                     _round(b.driven_hours), Cell(b.runs, href=runs(facility=b.facility_id)),
-                    _round(b.idle_hours), _pct(b.idle_share))
+                    _round(b.idle_hours), _round(b.idle_share))
               for b in bays] if any(b.booked_hours or b.runs for b in bays) else [],
         # One stacked bar per bay adding up to its bookable hours: driven, booked but not
         # driven, and neither - so the idle part is the visible rest of the bar.

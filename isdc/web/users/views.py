@@ -14,6 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from isdc.extensions import db
 from isdc.models import Instructor, RecordStatus, Role, Trainee, User
@@ -61,6 +62,7 @@ def index() -> Any:
     pages = paginate(db.session.scalar(select(func.count(User.id)).where(*where)) or 0)
     users = db.session.scalars(
         select(User).where(*where).order_by(User.role, User.username)
+        .options(selectinload(User.trainee), selectinload(User.instructor))
         .offset(pages.offset).limit(pages.per_page)
     ).all()  # fmt: skip
     return render_template(
@@ -91,18 +93,21 @@ def _free_instructors() -> list[Instructor]:
 
 
 def _instructor_choices(form: AccountForm) -> None:
+    free = _free_instructors()
+    form.offered_instructors = {str(i.id): i for i in free}  # checked again on POST
     form.instructor_id.choices = options(
         [("", _("Choose an instructor"))]
-        + [(str(i.id), f"{i.display_name} ({i.staff_number})") for i in _free_instructors()]
+        + [(str(i.id), f"{i.display_name} ({i.staff_number})") for i in free]
     )
 
 
 def _link_problems(form: AccountForm, user: User) -> list[RuleViolation]:
-    """Instructor and trainee accounts need their person: on this site, active, unlinked."""
+    """Instructor and trainee accounts need their person: on this site, active, unlinked
+    (an instructor must be one the form offered: :func:`_free_instructors`)."""
     if user.role == Role.INSTRUCTOR:
         raw = form.instructor_id.data or ""
-        instructor = db.session.get(Instructor, int(raw)) if raw.isdigit() else None
-        if instructor is None or instructor not in _free_instructors():
+        instructor = form.offered_instructors.get(raw)
+        if instructor is None:
             return [RuleViolation("instructor_id", N_("Choose an instructor without an account."))]
         user.instructor = instructor
         user.display_name = user.display_name or instructor.display_name
