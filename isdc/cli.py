@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from isdc.extensions import db
 from isdc.models import Facility, Instructor, Role, Site, Station, Trainee, UiLocale, User
+from isdc.models.account_links import free_instructors, linkable_trainee
 from isdc.models.accounts import normalise_username, password_problems, username_problems
 from isdc.models.audit import Actor, AuditAction, acting_as, audit
 from isdc.models.base import local_today
@@ -183,14 +184,13 @@ def create_user(
             locale=UiLocale(locale),
         )
         if trainee_nik:
-            user.trainee = _linkable(
-                Trainee, Trainee.nik == trainee_nik, f"trainee with NIK {trainee_nik}"
-            )
-            user.display_name = user.display_name or user.trainee.full_name
+            trainee, problems = linkable_trainee(db.session, site.id, trainee_nik)
+            if problems:
+                fail(f"--trainee {trainee_nik}: {problems[0]}")
+            user.trainee = trainee
+            user.display_name = user.display_name or trainee.full_name
         if staff_number:
-            user.instructor = _linkable(
-                Instructor, Instructor.staff_number == staff_number, f"instructor {staff_number}"
-            )
+            user.instructor = _free_instructor(site, staff_number)
             user.display_name = user.display_name or user.instructor.display_name
         password = _read_password(password_stdin)
         if problems := password_problems(password):
@@ -205,14 +205,18 @@ def create_user(
     click.echo(f"Created {role.value} {username!r}.")
 
 
-def _linkable(model, condition, what: str):  # type: ignore[no-untyped-def]
-    record = db.session.scalar(select(model).where(condition))
-    if record is None:
-        fail(f"no {what}")
-    link = User.trainee_id if model is Trainee else User.instructor_id
-    if db.session.scalar(select(User.username).where(link == record.id)):
-        fail(f"{what} already has an account")
-    return record
+def _free_instructor(site: Site, staff_number: str) -> Instructor:
+    """The site's instructor with this NRP/NIP, if active and without an account."""
+    instructor = db.session.scalar(
+        select(Instructor).where(
+            Instructor.staff_number == staff_number, Instructor.site_id == site.id
+        )
+    )
+    if instructor is None:
+        fail(f"no instructor {staff_number} at {site.code}")
+    if instructor not in free_instructors(db.session, site.id):
+        fail(f"instructor {staff_number} is retired or already has an account")
+    return instructor
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,34 @@ def test_create_user_links_a_trainee(runner, db_session, make) -> None:
     assert user.trainee_id == trainee.id and user.display_name == "Siti Rahayu"
 
 
+def test_create_user_links_people_by_the_same_rules_as_the_accounts_page(
+    runner, db_session, make
+) -> None:
+    """A NIK typed with separators is found; a retired trainee, or an instructor who already
+    has an account, is refused with one line and nothing is written."""
+    from isdc.models import RecordStatus
+
+    def create(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(args=["create-user", *args, "--password-stdin"],
+                             input="rahasia-sekali\n")  # fmt: skip
+
+    trainee = make.trainee(full_name="Siti Rahayu")
+    spaced = f"{trainee.nik[:6]}.{trainee.nik[6:12]}.{trainee.nik[12:]}"
+    assert create("--role", "trainee", "--username", "siti", "--trainee", spaced).exit_code == 0
+    retired = make.trainee(full_name="Budi Lama", status=RecordStatus.RETIRED,
+                           birth_date=date(1985, 3, 4))  # fmt: skip
+    assert "retired" in one_line_error(
+        create("--role", "trainee", "--username", "budi", "--trainee", retired.nik)
+    )
+    instructor = make.instructor()
+    make.user(Role.INSTRUCTOR, username="agus", instructor_id=instructor.id)
+    assert "already has an account" in one_line_error(
+        create("--role", "instructor", "--username", "agus2", "--instructor",
+               instructor.staff_number)
+    )  # fmt: skip
+    assert count(db_session, User) == 2  # siti and the factory's agus
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
@@ -109,7 +138,7 @@ def test_create_user_links_a_trainee(runner, db_session, make) -> None:
         (["--role", "admin", "--username", "pendek"], "abc\n", "at least 8 characters"),
         (["--role", "admin", "--username", "x1y", "--trainee", "1"], "rahasia\n", "only goes with --role trainee"),
         (["--role", "trainee", "--username", "x1y", "--trainee", "3674011705900001"], "rahasia-sekali\n",
-         "no trainee with NIK"),
+         "No trainee has this NIK"),
         (["--role", "admin", "--username", "x1y", "--site", "ZZZ"], "rahasia-sekali\n", "no site with code"),
     ],
 )  # fmt: skip

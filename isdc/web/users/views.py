@@ -17,14 +17,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from isdc.extensions import db
-from isdc.models import Instructor, RecordStatus, Role, Trainee, User
+from isdc.models import Role, User
+from isdc.models.account_links import free_instructors, linkable_trainee
 from isdc.models.accounts import (
     UiLocale,
     normalise_username,
     password_problems,
     username_problems,
 )
-from isdc.models.identity import normalise_nik
 from isdc.models.rules import N_, RuleViolation
 from isdc.web.access import login_required, roles_required
 from isdc.web.backoffice import paginate, record_or_404, show_on_form, url_args
@@ -76,24 +76,8 @@ def index() -> Any:
     )
 
 
-def _free_instructors() -> list[Instructor]:
-    """Active instructors of the site who have no account yet."""
-    taken = select(User.instructor_id).where(User.instructor_id.is_not(None))
-    return list(
-        db.session.scalars(
-            select(Instructor)
-            .where(
-                Instructor.site_id == current_user.site_id,
-                Instructor.status == RecordStatus.ACTIVE,
-                Instructor.id.not_in(taken),
-            )
-            .order_by(Instructor.full_name)
-        )
-    )
-
-
 def _instructor_choices(form: AccountForm) -> None:
-    free = _free_instructors()
+    free = free_instructors(db.session, current_user.site_id)
     form.offered_instructors = {str(i.id): i for i in free}  # checked again on POST
     form.instructor_id.choices = options(
         [("", _("Choose an instructor"))]
@@ -103,7 +87,7 @@ def _instructor_choices(form: AccountForm) -> None:
 
 def _link_problems(form: AccountForm, user: User) -> list[RuleViolation]:
     """Instructor and trainee accounts need their person: on this site, active, unlinked
-    (an instructor must be one the form offered: :func:`_free_instructors`)."""
+    (an instructor must be one the form offered; isdc.models.account_links)."""
     if user.role == Role.INSTRUCTOR:
         raw = form.instructor_id.data or ""
         instructor = form.offered_instructors.get(raw)
@@ -112,25 +96,11 @@ def _link_problems(form: AccountForm, user: User) -> list[RuleViolation]:
         user.instructor = instructor
         user.display_name = user.display_name or instructor.display_name
     elif user.role == Role.TRAINEE:
-        nik = normalise_nik(form.trainee_nik.data or "")
-        if not nik:
-            return [RuleViolation("trainee_nik", N_("Enter the trainee's NIK."))]
-        trainee = db.session.scalar(
-            select(Trainee).where(Trainee.nik == nik, Trainee.site_id == current_user.site_id)
+        trainee, problems = linkable_trainee(
+            db.session, current_user.site_id, form.trainee_nik.data or ""
         )
-        if trainee is None:
-            return [RuleViolation("trainee_nik", N_("No trainee has this NIK."))]
-        if trainee.status != RecordStatus.ACTIVE:
-            return [RuleViolation("trainee_nik", N_("This trainee is retired."))]
-        holder = db.session.scalar(select(User.username).where(User.trainee_id == trainee.id))
-        if holder:
-            return [
-                RuleViolation(
-                    "trainee_nik",
-                    N_("This trainee already has the account %(username)s."),
-                    {"username": holder},
-                )
-            ]
+        if problems:
+            return problems
         user.trainee = trainee
         user.display_name = user.display_name or trainee.full_name
     return []
